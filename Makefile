@@ -1,0 +1,34 @@
+# Fianza: `make run` serves the demo on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-postgres lint messages demo
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest -n 2 -q
+
+# The same suite against PostgreSQL (DATABASE_URL=postgres://...).
+test-postgres: install
+	$(PY) -m pytest -n 2 -q
+
+lint: install
+	$(PY) -m ruff check .
+
+messages:
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=tests --no-obsolete
