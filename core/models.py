@@ -329,3 +329,6 @@ class AuditChainHead(models.Model):
     """A single row locked by every audit write, so the hash chain never forks."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+from core.models_documents import IssuedDocument  # noqa: E402,F401
