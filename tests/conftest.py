@@ -29,3 +29,50 @@ def _no_network(monkeypatch):
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def world(db):
+    """Two consulates, two partners and a persona for every role; each tenant a beneficiary."""
+    from core.models import Role
+    from tests.core.factories import (
+        BeneficiaryFactory,
+        ConsulateFactory,
+        PartnerFactory,
+        user_with_role,
+    )
+
+    class World:
+        pass
+
+    w = World()
+    w.consulate_a = ConsulateFactory(code="CHI", name="Consulado de México en Chicago",
+                                     city="Chicago", state="IL")
+    w.consulate_b = ConsulateFactory(code="LAX", name="Consulado de México en Los Ángeles",
+                                     city="Los Angeles", state="CA")
+    w.partner_x = PartnerFactory(name="Midwest Immigrant Bond Project", ein="36-4567890")
+    w.partner_x.consulates.add(w.consulate_a)
+    w.partner_y = PartnerFactory(name="Southwest Detention Aid", ein="95-1234567")
+    w.partner_y.consulates.add(w.consulate_b)
+    w.officer_a = user_with_role(Role.CONSULATE_OFFICER, consulate=w.consulate_a,
+                                 username="officer_a")
+    w.officer_b = user_with_role(Role.CONSULATE_OFFICER, consulate=w.consulate_b,
+                                 username="officer_b")
+    w.approver_a = user_with_role(Role.FINANCE_APPROVER, consulate=w.consulate_a,
+                                  username="approver_a")
+    w.partner_x_staff = user_with_role(Role.PARTNER_STAFF, partner=w.partner_x,
+                                       username="partner_x")
+    w.partner_y_staff = user_with_role(Role.PARTNER_STAFF, partner=w.partner_y,
+                                       username="partner_y")
+    w.admin = user_with_role(Role.PROGRAM_ADMIN, username="admin")
+    w.auditor = user_with_role(Role.AUDITOR, username="auditor")
+    w.ben_a = BeneficiaryFactory(consulate=w.consulate_a, given_names="Ximena",
+                                 family_names="Alvarado Quintero")
+    w.ben_b = BeneficiaryFactory(consulate=w.consulate_b, given_names="Bernardo",
+                                 family_names="Zavala Ochoa")
+    w.personas = {
+        "officer_a": w.officer_a, "officer_b": w.officer_b, "approver_a": w.approver_a,
+        "partner_x": w.partner_x_staff, "partner_y": w.partner_y_staff,
+        "admin": w.admin, "auditor": w.auditor, "anonymous": None,
+    }
+    return w
