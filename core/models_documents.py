@@ -1,7 +1,22 @@
+"""Issued documents (PDFs Fianza produced) and their yearly number sequence.
+
+Defined here and re-exported by core.models.
+"""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class DocumentSequence(models.Model):
+    """The last document number given in a year (FZ-2026-000123); row-locked to allocate."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
 
 
 class IssuedDocument(models.Model):
