@@ -1,4 +1,5 @@
 import importlib
+import pkgutil
 
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -27,11 +28,11 @@ def project_url_names():
 def collect_cases(world):
     cases = []
     for app in APPS:
-        try:
-            module = importlib.import_module(f"tests.{app}.access")
-        except ModuleNotFoundError:
-            continue
-        cases.extend(module.url_cases(world))
+        package = importlib.import_module(f"tests.{app}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name == "access" or info.name.startswith("access_"):
+                module = importlib.import_module(f"tests.{app}.{info.name}")
+                cases.extend(module.url_cases(world))
     return cases
 
 
