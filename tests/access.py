@@ -49,7 +49,9 @@ def expect(default, **overrides):
 
 def consulate_a_page(**overrides):
     """A page about something of consulate A (and partner X when it is their bond)."""
-    return expect(
-        404, officer_a=200, approver_a=200, admin=200, auditor=200, officer_b=404,
-        partner_x=403, partner_y=403, **overrides,
+    table = dict(
+        officer_a=200, approver_a=200, admin=200, auditor=200, officer_b=404,
+        partner_x=403, partner_y=403,
     )
+    table.update(overrides)
+    return expect(404, **table)

@@ -1,0 +1,190 @@
+"""The Chicago bond pilot, its budget and bond requests in every step of a bond's life.
+
+Idempotent: programs, allocations and requests are found by their natural keys and walked
+through the services only as far as they still need to go (ledger keys make replays no-ops).
+Needs core.demo's users, consulates, partners and beneficiaries.
+"""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from djmoney.money import Money
+
+from bondfund import services
+from bondfund.models import (
+    AllocationKind,
+    BondProgram,
+    BondRequest,
+    BudgetAllocation,
+    State,
+    TreasuryRate,
+)
+from core.models import Beneficiary, Consulate, PartnerOrganization, User
+from core.uploads import check_upload
+
+PROGRAM = "Programa piloto de fianzas Chicago 2025"
+MEMO = "demo"
+D = datetime.date
+# Illustrative 91-day T-bill averages for the demo's interest figures (not official data).
+RATES = [(D(2025, 1, 1), "4.3100"), (D(2025, 7, 1), "4.2500"), (D(2025, 10, 1), "3.9600"),
+         (D(2026, 1, 1), "3.6500")]
+ALLOCATIONS = [("CHI", 150_000), ("MKE", 40_000), ("IND", 30_000), ("DET", 30_000),
+               ("STP", 20_000)]
+CAPS = [("Midwest Immigrant Bond Project", 200_000),
+        ("Heartland Legal Defense Fund", 50_000)]
+# facility, amount, target state
+REQUESTS = [
+    ("Broadview Processing Center", 6_000, State.DRAFT),
+    ("McHenry County Adult Correctional Facility", 7_500, State.SUBMITTED),
+    ("Clay County Jail", 5_000, State.APPROVED),
+    ("Kenosha County Detention Center", 8_000, State.DISBURSED),
+    ("Jerome Combs Detention Center", 12_000, State.POSTED),
+    ("Dodge County Detention Facility", 4_500, State.RELEASED),
+    ("Calhoun County Correctional Center", 6_500, State.REFUND_DUE),
+    ("Pulaski County Detention Center", 3_000, State.CLOSED_REFUNDED),
+    ("Baker County Detention Center", 9_000, State.BREACHED),
+]
+WALK = [State.DRAFT, State.SUBMITTED, State.APPROVED, State.DISBURSED, State.POSTED,
+        State.RELEASED]
+
+
+def usd(amount):
+    return Money(Decimal(amount), "USD")
+
+
+def load(stdout=None):
+    users = {u.username: u for u in User.objects.filter(username__in=[
+        "admin.programas", "oficial.chicago", "finanzas.chicago", "finanzas.chicago2",
+        "socio.midwest"])}
+    if len(users) < 5:
+        if stdout is not None:
+            stdout.write("bondfund: core demo users missing, skipped\n")
+        return
+    with transaction.atomic():
+        for effective_on, rate in RATES:
+            TreasuryRate.objects.get_or_create(effective_on=effective_on,
+                                               defaults={"rate_percent": Decimal(rate)})
+        program = _program(users["admin.programas"])
+        _budget(program, users["admin.programas"])
+    walked = [_request(program, users, i, spec) for i, spec in enumerate(REQUESTS)]
+    if stdout is not None:
+        stdout.write(f"bondfund: program “{program.name}”, {len(walked)} bond requests\n")
+
+
+def _program(admin):
+    program = BondProgram.objects.filter(name=PROGRAM).first()
+    if program is not None:
+        return program
+    return services.program_create(
+        actor=admin, name=PROGRAM, total_budget=usd(300_000), per_case_maximum=usd(25_000),
+        approval_tiers=[{"above": "10000", "approvals": 2}], starts_on=D(2025, 12, 1),
+        questions=[
+            ("¿Fue detenida sin orden judicial? / Detained without a judicial warrant?", True,
+             "El programa cubre solo detenciones sin orden judicial. / The program covers "
+             "only people detained without a judicial warrant."),
+            ("¿Tiene antecedentes penales? / Has a criminal record?", False,
+             "El programa excluye a personas con antecedentes penales. / The program "
+             "excludes people with a criminal record."),
+        ])
+
+
+def _budget(program, admin):
+    consulates = Consulate.objects.in_bulk([c for c, _ in ALLOCATIONS], field_name="code")
+    for code, amount in ALLOCATIONS:
+        consulate = consulates.get(code)
+        if consulate and not BudgetAllocation.objects.filter(
+                program=program, kind=AllocationKind.CONSULATE, consulate=consulate,
+                memo=MEMO).exists():
+            services.program_budget_change(actor=admin, program_id=program.pk,
+                                           kind=AllocationKind.CONSULATE, amount=usd(amount),
+                                           consulate=consulate, memo=MEMO)
+    for name, amount in CAPS:
+        partner = PartnerOrganization.objects.filter(name=name).first()
+        if partner and not BudgetAllocation.objects.filter(
+                program=program, kind=AllocationKind.PARTNER_CAP, partner=partner,
+                memo=MEMO).exists():
+            services.program_budget_change(actor=admin, program_id=program.pk,
+                                           kind=AllocationKind.PARTNER_CAP, amount=usd(amount),
+                                           partner=partner, memo=MEMO)
+
+
+def _request(program, users, index, spec):
+    facility, amount, target = spec
+    officer = users["oficial.chicago"]
+    beneficiaries = list(Beneficiary.objects.active().filter(consulate__code="CHI")
+                         .order_by("pk"))
+    beneficiary = beneficiaries[index % len(beneficiaries)]
+    req = BondRequest.objects.filter(program=program, beneficiary=beneficiary,
+                                     detention_case__facility=facility).first()
+    if req is None:
+        obligor = services.obligor_choices(beneficiary.consulate_id).filter(
+            name="Midwest Immigrant Bond Project").first()
+        req = services.bond_request_create(
+            actor=officer, beneficiary=beneficiary, program=program, facility=facility,
+            detained_on=D(2025, 11, 20), obligor=obligor,
+            eligibility_answers={q.pk: q.qualifying_answer
+                                 for q in program.eligibility_questions.all()},
+            authority="ij", decided_on=D(2025, 12, 2),
+            judge_or_court="Immigration Court, Chicago (IJ demo)", amount=usd(amount),
+            bond_type="delivery", conditions="Presentarse ante ICE cada mes.")
+    _walk(req, target, users, amount)
+    return req
+
+
+def _walk(req, target, users, amount):
+    officer, partner = users["oficial.chicago"], users["socio.midwest"]
+    approvers = [users["finanzas.chicago"], users["finanzas.chicago2"]]
+    end = target if target in WALK else State.RELEASED
+    steps = {
+        State.SUBMITTED: lambda: services.bond_request_submit(actor=officer, request_id=req.pk),
+        State.APPROVED: lambda: [services.bond_request_approve(actor=a, request_id=req.pk)
+                                 for a in approvers[:_approvals_needed(req)]],
+        State.DISBURSED: lambda: services.bond_request_disburse(
+            actor=approvers[0], request_id=req.pk, amount=usd(amount), method="wire",
+            reference=f"FW-DEMO-{req.pk}", paid_on=D(2025, 12, 4)),
+        State.POSTED: lambda: services.bond_request_confirm_posting(
+            actor=partner, request_id=req.pk, posted_on=D(2025, 12, 5),
+            receipt=_pdf("I-305.pdf")),
+        State.RELEASED: lambda: services.bond_request_confirm_release(
+            actor=partner, request_id=req.pk, released_on=D(2025, 12, 6),
+            document=_pdf("release.pdf")),
+    }
+    for state in WALK[1:WALK.index(end) + 1]:
+        if _state(req) in WALK and WALK.index(_state(req)) < WALK.index(state):
+            steps[state]()
+    if target in (State.REFUND_DUE, State.CLOSED_REFUNDED) and _state(req) == State.RELEASED:
+        services.bond_request_cancel(actor=officer, request_id=req.pk,
+                                     cancelled_on=D(2026, 3, 2), document=_pdf("I-391.pdf"))
+    if target == State.CLOSED_REFUNDED and _state(req) == State.REFUND_DUE:
+        services.bond_request_record_refund(
+            actor=partner, request_id=req.pk, principal=usd(amount), interest=usd("21.00"),
+            refunded_on=D(2026, 6, 15))
+    if target == State.BREACHED and _state(req) == State.RELEASED:
+        services.bond_request_breach(actor=officer, request_id=req.pk,
+                                     breached_on=D(2026, 4, 10))
+
+
+def _approvals_needed(req):
+    from core.approvals import approvals_required
+
+    req = BondRequest.objects.select_related("program").get(pk=req.pk)
+    return approvals_required(req.program.approval_tiers, req.amount.amount) \
+        - req.approvals.count()
+
+
+def _state(req):
+    return BondRequest.objects.values_list("state", flat=True).get(pk=req.pk)
+
+
+def _pdf(name):
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.write(out)
+    return check_upload(SimpleUploadedFile(name, out.getvalue(),
+                                           content_type="application/pdf"))

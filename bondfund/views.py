@@ -1,0 +1,284 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from djmoney.money import Money
+
+from bondfund import forms, selectors, services
+from bondfund.actions import ACTIONS
+from bondfund.models import AllocationKind, BondProgram, State
+from core.models import Role
+from core.tenancy import Scope
+from core.uploads import private_file_response
+
+PAGE_SIZE = 25
+
+
+def _error_text(exc):
+    return " ".join(str(m) for m in exc.messages)
+
+
+# Requests -----------------------------------------------------------------------------------
+
+@login_required
+def request_list(request):
+    requests = selectors.bond_requests_visible_to(request.user)
+    state = request.GET.get("state", "")
+    if state in State.values:
+        requests = requests.filter(state=state)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bondfund/request_list.html", {
+        "page": page, "state": state, "states": State.choices,
+        "is_officer": Scope.of(request.user).has_role(Role.CONSULATE_OFFICER),
+    })
+
+
+@login_required
+def request_detail(request, pk, bound=None):
+    req = selectors.bond_request_for(request.user, pk)
+    actions = []
+    for action in ACTIONS.values():
+        if action.offered_to(request.user, req):
+            form = bound[1] if bound and bound[0] == action.slug else action.form(
+                prefix=action.slug)
+            actions.append((action, form))
+    may_upload = (services.is_officer(request.user, req)
+                  or services.is_obligor_staff(request.user, req)
+                  or services.is_finance(request.user, req))
+    return render(request, "bondfund/request_detail.html", {
+        "req": req,
+        "actions": actions,
+        "history": selectors.bond_request_history(req),
+        "approvals": req.approvals.select_related("approver"),
+        "documents": req.documents.all(),
+        "problems": services.eligibility_problems(req) if req.state == State.DRAFT else [],
+        "interest": selectors.interest_summary(req),
+        "may_edit": req.state == State.DRAFT and services.is_officer(request.user, req),
+        "upload_form": forms.DocumentForm(prefix="doc") if may_upload else None,
+        "show_beneficiary_record": Scope.of(request.user).is_staff_of_consulates,
+    }, status=400 if bound else 200)
+
+
+@login_required
+@require_POST
+def request_action(request, pk, action):
+    step = ACTIONS.get(action)
+    if step is None:
+        raise Http404
+    req = selectors.bond_request_for(request.user, pk)
+    if not step.may(request.user, req):
+        raise PermissionDenied
+    form = step.form(request.POST, request.FILES, prefix=step.slug)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        return request_detail(request, pk, bound=(step.slug, form))
+    try:
+        step.service(actor=request.user, request_id=req.pk,
+                     **step.kwargs(form.cleaned_data, req.program.currency))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+    return redirect("bondfund:request_detail", pk=req.pk)
+
+
+def _program_for_new_request(request):
+    programs = BondProgram.objects.prefetch_related("eligibility_questions")
+    today = timezone.localdate()
+    open_programs = [p for p in programs if p.is_open_on(today)]
+    wanted = request.GET.get("program") or request.POST.get("program")
+    if wanted:
+        program = next((p for p in open_programs if str(p.pk) == wanted), None)
+        if program is None:
+            raise Http404
+        return program, open_programs
+    if not open_programs:
+        raise Http404
+    return open_programs[0], open_programs
+
+
+@login_required
+def request_create(request):
+    Scope.of(request.user).require(Role.CONSULATE_OFFICER)
+    beneficiary_id = request.GET.get("beneficiary") or request.POST.get("beneficiary")
+    if not (beneficiary_id or "").isdigit():
+        raise Http404
+    beneficiary = selectors.beneficiary_for_bond(request.user, beneficiary_id)
+    program, programs = _program_for_new_request(request)
+    form = forms.BondRequestForm(
+        request.POST or None, program=program, consulate_id=beneficiary.consulate_id,
+        obligors=services.obligor_choices(beneficiary.consulate_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.bond_request_create(actor=request.user, beneficiary=beneficiary,
+                                               program=program, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The bond request was saved as a draft."))
+            return redirect("bondfund:request_detail", pk=req.pk)
+    return render(request, "bondfund/request_form.html", {
+        "form": form, "beneficiary": beneficiary, "program": program, "programs": programs,
+    })
+
+
+@login_required
+def request_edit(request, pk):
+    req = selectors.bond_request_for(request.user, pk)
+    if not services.is_officer(request.user, req):
+        raise PermissionDenied
+    if req.state != State.DRAFT:
+        messages.error(request, _("Only a draft can be edited."))
+        return redirect("bondfund:request_detail", pk=req.pk)
+    form = forms.BondRequestForm(
+        request.POST or None, initial=forms.BondRequestForm.initial_from(req),
+        program=req.program, consulate_id=req.consulate_id,
+        obligors=services.obligor_choices(req.consulate_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bond_request_update(actor=request.user, request_id=req.pk,
+                                         **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("bondfund:request_detail", pk=req.pk)
+    return render(request, "bondfund/request_form.html", {
+        "form": form, "beneficiary": req.beneficiary, "program": req.program, "req": req,
+    })
+
+
+# Documents -----------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    req = selectors.bond_request_for(request.user, pk)
+    form = forms.DocumentForm(request.POST, request.FILES, prefix="doc")
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        messages.error(request, " ".join(errors))
+        return redirect("bondfund:request_detail", pk=req.pk)
+    try:
+        services.bond_document_upload(actor=request.user, request_id=req.pk,
+                                      kind=form.cleaned_data["kind"],
+                                      checked=form.cleaned_data["file"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The document was uploaded."))
+    return redirect("bondfund:request_detail", pk=req.pk)
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    req = selectors.bond_request_for(request.user, pk)
+    document = get_object_or_404(req.documents, pk=document_pk)
+    return private_file_response(document.storage_name, download_name=document.original_name,
+                                 content_type=document.content_type)
+
+
+# Queues -------------------------------------------------------------------------------------
+
+@login_required
+def approval_queue(request):
+    Scope.of(request.user).require(Role.FINANCE_APPROVER)
+    return render(request, "bondfund/approval_queue.html", {
+        "rows": selectors.approval_queue_for(request.user),
+    })
+
+
+@login_required
+def refunds_due(request):
+    return render(request, "bondfund/refunds_due.html", {
+        "rows": selectors.refunds_due_visible_to(request.user),
+        "overdue_days": selectors.OVERDUE_REFUND_DAYS,
+    })
+
+
+# Programs -----------------------------------------------------------------------------------
+
+@login_required
+def program_list(request):
+    return render(request, "bondfund/program_list.html", {
+        "programs": selectors.programs_visible_to(request.user),
+        "may_create": services.is_program_admin(request.user),
+    })
+
+
+BUDGET_FORMS = {
+    AllocationKind.FUND: forms.FundForm,
+    AllocationKind.CONSULATE: forms.ConsulateAllocationForm,
+    AllocationKind.REALLOCATE: forms.ReallocationForm,
+    AllocationKind.PARTNER_CAP: forms.PartnerCapForm,
+}
+
+
+@login_required
+def program_detail(request, pk, bound=None):
+    program = get_object_or_404(selectors.programs_visible_to(request.user), pk=pk)
+    budget_forms = []
+    if services.is_program_admin(request.user):
+        for kind, form_class in BUDGET_FORMS.items():
+            form = bound[1] if bound and bound[0] == kind else form_class(prefix=kind)
+            budget_forms.append((kind, AllocationKind(kind).label, form))
+    return render(request, "bondfund/program_detail.html", {
+        "program": program,
+        "balances": selectors.program_balances(request.user, program),
+        "questions": program.eligibility_questions.all(),
+        "allocations": program.allocations.select_related(
+            "consulate", "from_consulate", "partner", "created_by")[:50],
+        "budget_forms": budget_forms,
+    }, status=400 if bound else 200)
+
+
+@login_required
+@require_POST
+def program_budget(request, pk, kind):
+    program = get_object_or_404(selectors.programs_visible_to(request.user), pk=pk)
+    if not services.is_program_admin(request.user):
+        raise PermissionDenied
+    if kind not in BUDGET_FORMS:
+        raise Http404
+    form = BUDGET_FORMS[kind](request.POST, prefix=kind)
+    if not form.is_valid():
+        return program_detail(request, pk, bound=(kind, form))
+    data = form.cleaned_data
+    try:
+        services.program_budget_change(
+            actor=request.user, program_id=program.pk, kind=kind,
+            amount=Money(data["amount"], program.currency), consulate=data.get("consulate"),
+            from_consulate=data.get("from_consulate"), partner=data.get("partner"),
+            memo=data.get("memo", ""))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The budget was updated."))
+    return redirect("bondfund:program_detail", pk=program.pk)
+
+
+@login_required
+def program_create(request):
+    if not services.is_program_admin(request.user):
+        raise PermissionDenied
+    form = forms.ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            program = services.program_create(
+                actor=request.user, name=data["name"],
+                total_budget=Money(data["total_budget"], "USD"),
+                per_case_maximum=Money(data["per_case_maximum"], "USD"),
+                approval_tiers=data["approval_tiers"], starts_on=data["starts_on"],
+                ends_on=data["ends_on"], questions=data["eligibility"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The program was created and funded."))
+            return redirect("bondfund:program_detail", pk=program.pk)
+    return render(request, "bondfund/program_form.html", {"form": form})
