@@ -253,6 +253,9 @@ class ReferenceSequence(models.Model):
             models.UniqueConstraint(fields=["consulate", "year"], name="reference_seq_unique")
         ]
 
+    def __str__(self):
+        return f"{self.consulate_id}/{self.year}: {self.last}"
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -330,5 +333,9 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self):
+        return self.last_hash
+
 
 from core.models_documents import IssuedDocument  # noqa: E402,F401
+from core.models_imports import ImportJob  # noqa: E402,F401

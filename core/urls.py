@@ -1,10 +1,42 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
-from core import views
+from core import views, views_documents
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.set_language, name="set_language"),
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("core:password_reset_done"),
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("core:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("beneficiaries/", views.beneficiary_list, name="beneficiary_list"),
+    path("beneficiaries/new/", views.beneficiary_create, name="beneficiary_create"),
+    path("beneficiaries/merge/", views.beneficiary_merge, name="beneficiary_merge"),
+    path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
+    path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),
+    path("beneficiaries/<int:pk>/contacts/new/", views.family_contact_create,
+         name="family_contact_create"),
+    path("beneficiaries/<int:pk>/contacts/<int:contact_pk>/delete/",
+         views.family_contact_delete, name="family_contact_delete"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("documents/verify/", views_documents.document_verify_view, name="document_verify"),
 ]

@@ -1,7 +1,213 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from core import selectors, services
+from core.forms import AuditFilterForm, BeneficiaryForm, FamilyContactForm, MergeForm
+from core.history import beneficiary_history
+from core.models import Role
+from core.tenancy import Scope
+
+AUDIT_PAGE_SIZE = 50
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    scope = Scope.of(request.user)
+    context = {"can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS)}
+    if scope.has_role(*selectors.BENEFICIARY_READERS):
+        context["recent"] = selectors.recent_beneficiaries(request.user)
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def beneficiary_list(request):
+    query = request.GET.get("q", "")
+    beneficiaries = selectors.beneficiaries_visible_to(request.user, query=query)
+    page = Paginator(beneficiaries.order_by("family_names", "given_names", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    scope = Scope.of(request.user)
+    return render(request, "core/beneficiary_list.html", {
+        "page": page, "query": query, "query_string": urlencode({"q": query}) if query else "",
+        "can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS),
+    })
+
+
+def _matches_for(user, matches):
+    """Matching records as this user may see them: details only within the user's scope."""
+    visible = set(
+        selectors.beneficiaries_visible_to(user)
+        .filter(pk__in=[m.beneficiary.pk for m in matches])
+        .values_list("pk", flat=True)
+    ) if Scope.of(user).has_role(*selectors.BENEFICIARY_READERS) else set()
+    return [{"match": m, "visible": m.beneficiary.pk in visible} for m in matches]
+
+
+def _show_service_error(request, form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+@login_required
+def beneficiary_create(request):
+    consulates = selectors.consulates_for_new_beneficiaries(request.user)
+    form = BeneficiaryForm(request.POST or None, consulates=consulates)
+    matches, refused = [], False
+    if request.method == "POST" and form.is_valid():
+        try:
+            beneficiary = services.beneficiary_create(
+                actor=request.user,
+                consulate=form.cleaned_data["consulate"],
+                confirm_distinct=form.cleaned_data["confirm_distinct"],
+                **form.service_fields(),
+            )
+        except (services.DuplicateRefused, services.DuplicateSuspected) as error:
+            matches = _matches_for(request.user, error.matches)
+            refused = isinstance(error, services.DuplicateRefused)
+            messages.error(request, error.messages[0])
+        except ValidationError as error:
+            _show_service_error(request, form, error)
+        else:
+            messages.success(request, _("Beneficiary %(reference)s created.")
+                             % {"reference": beneficiary.reference})
+            return redirect("core:beneficiary_detail", pk=beneficiary.pk)
+    return render(request, "core/beneficiary_form.html", {
+        "form": form, "matches": matches, "refused": refused, "creating": True,
+        "is_admin": Scope.of(request.user).has_role(Role.PROGRAM_ADMIN),
+    })
+
+
+@login_required
+def beneficiary_detail(request, pk):
+    beneficiary = selectors.beneficiary_get(request.user, pk)
+    scope = Scope.of(request.user)
+    return render(request, "core/beneficiary_detail.html", {
+        "beneficiary": beneficiary,
+        "family_contacts": beneficiary.family_contacts.all(),
+        "history": beneficiary_history(beneficiary=beneficiary, user=request.user),
+        "can_edit": not beneficiary.merged_into_id and scope.has_role(
+            *selectors.BENEFICIARY_WRITERS
+        ) and scope.reaches_consulate(beneficiary.consulate_id, *selectors.BENEFICIARY_WRITERS),
+        "can_merge": not beneficiary.merged_into_id and scope.has_role(Role.PROGRAM_ADMIN),
+    })
+
+
+@login_required
+def beneficiary_edit(request, pk):
+    beneficiary = selectors.beneficiary_for_change(request.user, pk)
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_update(
+                actor=request.user, beneficiary_id=beneficiary.pk, **form.service_fields()
+            )
+        except services.DuplicateRefused as error:
+            matches = _matches_for(request.user, error.matches)
+            messages.error(request, error.messages[0])
+        except ValidationError as error:
+            _show_service_error(request, form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("core:beneficiary_detail", pk=beneficiary.pk)
+    return render(request, "core/beneficiary_form.html", {
+        "form": form, "beneficiary": beneficiary, "matches": matches, "refused": bool(matches),
+        "creating": False,
+    })
+
+
+@login_required
+def family_contact_create(request, pk):
+    beneficiary = selectors.beneficiary_for_change(request.user, pk)
+    form = FamilyContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_contact_create(
+                actor=request.user, beneficiary_id=beneficiary.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _show_service_error(request, form, error)
+        else:
+            messages.success(request, _("Family contact added."))
+            return redirect("core:beneficiary_detail", pk=beneficiary.pk)
+    return render(request, "core/family_contact_form.html",
+                  {"form": form, "beneficiary": beneficiary})
+
+
+@require_POST
+@login_required
+def family_contact_delete(request, pk, contact_pk):
+    beneficiary = selectors.beneficiary_for_change(request.user, pk)
+    try:
+        services.family_contact_delete(
+            actor=request.user, beneficiary_id=beneficiary.pk, contact_id=contact_pk
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Family contact removed."))
+    return redirect("core:beneficiary_detail", pk=beneficiary.pk)
+
+
+@login_required
+def beneficiary_merge(request):
+    if not Scope.of(request.user).has_role(Role.PROGRAM_ADMIN):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = MergeForm(data)
+    preview = None
+    if data is not None and form.is_valid():
+        survivor, duplicate = form.cleaned_data["survivor"], form.cleaned_data["duplicate"]
+        if request.method == "POST":
+            try:
+                services.beneficiary_merge(
+                    actor=request.user, survivor_id=survivor.pk, duplicate_id=duplicate.pk,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+                return redirect("core:beneficiary_merge")
+            messages.success(request, _("%(duplicate)s was merged into %(survivor)s.")
+                             % {"duplicate": duplicate.reference,
+                                "survivor": survivor.reference})
+            return redirect("core:beneficiary_detail", pk=survivor.pk)
+        preview = services.beneficiary_merge_preview(survivor=survivor, duplicate=duplicate)
+        preview.update(survivor=survivor, duplicate=duplicate)
+    return render(request, "core/beneficiary_merge.html", {"form": form, "preview": preview})
+
+
+@login_required
+def audit_list(request):
+    if not Scope.of(request.user).has_role(*selectors.AUDIT_READERS):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None, **selectors.audit_filter_choices())
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events_visible_to(request.user, **filters)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, and for a signed-in user the choice is kept on their account."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response

@@ -1,0 +1,306 @@
+"""Writes a user can cause in core: beneficiaries, their family contacts, merges, language."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.dedupe import find_matches
+from core.models import Beneficiary, FamilyContact, ReferenceSequence, Role, User
+from core.selectors import BENEFICIARY_WRITERS
+from core.tenancy import Scope
+from core.validators import normalize_a_number, normalize_curp
+
+BENEFICIARY_FIELDS = (
+    "given_names", "family_names", "date_of_birth", "country_of_birth", "a_number", "curp",
+    "preferred_language", "accessibility_needs", "phone", "email", "address",
+    "consents_to_family_lookup",
+)
+# Filled on the survivor of a merge from the duplicate when the survivor has none.
+MERGE_FILLABLE = ("a_number", "curp", "phone", "email", "address", "accessibility_needs")
+
+
+class DuplicateSuspected(ValidationError):
+    """Records that may be this person; the officer may confirm it is someone else."""
+
+    def __init__(self, matches):
+        super().__init__(
+            _("This person may already be on record. Check the likely matches below."),
+            code="duplicate_suspected",
+        )
+        self.matches = matches
+
+
+class DuplicateRefused(ValidationError):
+    """An active record already carries this A-number or CURP."""
+
+    def __init__(self, matches):
+        super().__init__(
+            _("A record with this A-number or CURP already exists. The same person cannot be "
+              "recorded twice; a program administrator can merge records."),
+            code="duplicate_identifier",
+        )
+        self.matches = matches
+
+
+def _normalized(fields):
+    fields = {k: v for k, v in fields.items() if k in BENEFICIARY_FIELDS}
+    for name, normalize in (("a_number", normalize_a_number), ("curp", normalize_curp)):
+        if fields.get(name):
+            fields[name] = normalize(fields[name])
+        elif name in fields:
+            fields[name] = ""
+    return fields
+
+
+def _check_duplicates(fields, *, exclude_id=None, confirm_distinct=False):
+    matches = find_matches(
+        a_number=fields.get("a_number", ""),
+        curp=fields.get("curp", ""),
+        given_names=fields.get("given_names", ""),
+        family_names=fields.get("family_names", ""),
+        date_of_birth=fields.get("date_of_birth"),
+        exclude_id=exclude_id,
+    )
+    exact = [m for m in matches if m.is_exact]
+    if exact:
+        raise DuplicateRefused(matches)
+    if matches and not confirm_distinct:
+        raise DuplicateSuspected(matches)
+    return matches
+
+
+def reference_allocate(*, consulate):
+    """The next case reference of this consulate and year, e.g. CHI-2026-000123."""
+    year = timezone.localdate().year
+    ReferenceSequence.objects.get_or_create(consulate=consulate, year=year)
+    sequence = ReferenceSequence.objects.select_for_update().get(consulate=consulate, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{consulate.code}-{year}-{sequence.last:06d}"
+
+
+def beneficiary_create(*, actor, consulate, confirm_distinct=False, **fields):
+    scope = Scope.of(actor)
+    scope.require(*BENEFICIARY_WRITERS)
+    if not scope.reaches_consulate(consulate.pk, *BENEFICIARY_WRITERS):
+        raise PermissionDenied
+    fields = _normalized(fields)
+    with transaction.atomic():
+        matches = _check_duplicates(fields, confirm_distinct=confirm_distinct)
+        reference = reference_allocate(consulate=consulate)
+        beneficiary = Beneficiary(consulate=consulate, created_by=actor, reference=reference,
+                                  **fields)
+        beneficiary.full_clean()
+        beneficiary.save()
+        audit_record(
+            actor=actor, action="beneficiary.create", obj=beneficiary,
+            changes={"reference": beneficiary.reference,
+                     "confirmed_distinct_from": [m.beneficiary.reference for m in matches]},
+            consulate_id=consulate.pk,
+        )
+    return beneficiary
+
+
+def _locked_for_change(actor, beneficiary_id):
+    scope = Scope.of(actor)
+    scope.require(*BENEFICIARY_WRITERS)
+    beneficiary = Beneficiary.objects.select_for_update().filter(pk=beneficiary_id).first()
+    if beneficiary is None or not scope.reaches_consulate(
+        beneficiary.consulate_id, *BENEFICIARY_WRITERS
+    ):
+        raise Http404
+    if beneficiary.merged_into_id:
+        raise ValidationError(_("This record was merged into another; change that one."))
+    return beneficiary
+
+
+def beneficiary_update(*, actor, beneficiary_id, confirm_distinct=True, **fields):
+    fields = _normalized(fields)
+    with transaction.atomic():
+        beneficiary = _locked_for_change(actor, beneficiary_id)
+        changes = {
+            name: [getattr(beneficiary, name), value]
+            for name, value in fields.items()
+            if getattr(beneficiary, name) != value
+        }
+        if not changes:
+            return beneficiary
+        identity = {n: fields.get(n, getattr(beneficiary, n)) for n in
+                    ("a_number", "curp", "given_names", "family_names", "date_of_birth")}
+        _check_duplicates(identity, exclude_id=beneficiary.pk, confirm_distinct=confirm_distinct)
+        for name, (_old, value) in changes.items():
+            setattr(beneficiary, name, value)
+        beneficiary.full_clean()
+        beneficiary.save(update_fields=list(changes))
+        audit_record(actor=actor, action="beneficiary.update", obj=beneficiary, changes=changes,
+                     consulate_id=beneficiary.consulate_id)
+    return beneficiary
+
+
+def family_contact_create(*, actor, beneficiary_id, name, relationship, phone="", email=""):
+    with transaction.atomic():
+        beneficiary = _locked_for_change(actor, beneficiary_id)
+        contact = FamilyContact(beneficiary=beneficiary, name=name, relationship=relationship,
+                                phone=phone, email=email)
+        contact.full_clean()
+        contact.save()
+        audit_record(
+            actor=actor, action="beneficiary.family_contact_add", obj=beneficiary,
+            changes={"contact_id": contact.pk, "relationship": relationship},
+            consulate_id=beneficiary.consulate_id,
+        )
+    return contact
+
+
+def family_contact_delete(*, actor, beneficiary_id, contact_id):
+    with transaction.atomic():
+        beneficiary = _locked_for_change(actor, beneficiary_id)
+        contact = beneficiary.family_contacts.filter(pk=contact_id).first()
+        if contact is None:
+            raise ValidationError(_("This family contact was already removed."))
+        relationship = contact.relationship
+        contact.delete()
+        audit_record(
+            actor=actor, action="beneficiary.family_contact_remove", obj=beneficiary,
+            changes={"contact_id": contact_id, "relationship": relationship},
+            consulate_id=beneficiary.consulate_id,
+        )
+
+
+# Merging duplicates ---------------------------------------------------------------------
+
+def _relations():
+    """Every relation in the project that points at Beneficiary, whoever defines it."""
+    return [
+        rel for rel in Beneficiary._meta.related_objects
+        if rel.one_to_many or rel.one_to_one or rel.many_to_many
+    ]
+
+
+def _relation_label(rel):
+    return f"{rel.related_model._meta.label_lower}.{rel.field.name}"
+
+
+def _through(rel):
+    """For a many-to-many: the through model and its column that points at Beneficiary."""
+    through = rel.through
+    for f in through._meta.get_fields():
+        if getattr(f, "related_model", None) is Beneficiary and f.many_to_one:
+            return through, f.name
+    raise LookupError(rel)
+
+
+def _pointing_at(rel, beneficiary):
+    if rel.many_to_many:
+        through, column = _through(rel)
+        return through._base_manager.filter(**{column: beneficiary})
+    return rel.related_model._base_manager.filter(**{rel.field.name: beneficiary})
+
+
+def beneficiary_merge_preview(*, survivor, duplicate):
+    """What a merge would move and fill, for the page that asks for confirmation."""
+    moves = []
+    for rel in _relations():
+        count = _pointing_at(rel, duplicate).count()
+        if count:
+            moves.append({"relation": _relation_label(rel),
+                          "label": rel.related_model._meta.verbose_name_plural,
+                          "count": count})
+    fills = [
+        {"field": Beneficiary._meta.get_field(n).verbose_name, "value": getattr(duplicate, n)}
+        for n in MERGE_FILLABLE
+        if getattr(duplicate, n) and not getattr(survivor, n)
+    ]
+    return {"moves": moves, "fills": fills}
+
+
+def beneficiary_merge(*, actor, survivor_id, duplicate_id, comment=""):
+    """Move everything that points at the duplicate to the survivor; keep the duplicate,
+    marked merged and hidden from lists."""
+    Scope.of(actor).require(Role.PROGRAM_ADMIN)
+    if survivor_id == duplicate_id:
+        raise ValidationError(_("Pick two different records to merge."))
+    with transaction.atomic():
+        locked = {
+            b.pk: b for b in Beneficiary.objects.select_for_update()
+            .filter(pk__in=[survivor_id, duplicate_id]).order_by("pk")
+        }
+        survivor, duplicate = locked.get(survivor_id), locked.get(duplicate_id)
+        if survivor is None or duplicate is None:
+            raise Http404
+        if survivor.merged_into_id or duplicate.merged_into_id:
+            raise ValidationError(_("One of these records was already merged."))
+        moved = {}
+        for rel in _relations():
+            label = _relation_label(rel)
+            if rel.many_to_many:
+                count = _move_many_to_many(rel, duplicate, survivor)
+            elif rel.one_to_one:
+                count = _move_one_to_one(rel, duplicate, survivor)
+            else:
+                count = _pointing_at(rel, duplicate).update(**{rel.field.name: survivor})
+            if count:
+                moved[label] = count
+        fills = [n for n in MERGE_FILLABLE
+                 if getattr(duplicate, n) and not getattr(survivor, n)]
+        duplicate.merged_into = survivor
+        duplicate.save(update_fields=["merged_into"])
+        for name in fills:
+            setattr(survivor, name, getattr(duplicate, name))
+        if fills:
+            survivor.save(update_fields=fills)
+        changes = {"survivor": survivor.reference, "duplicate": duplicate.reference,
+                   "moved": moved, "filled": fills}
+        audit_record(actor=actor, action="beneficiary.merge", obj=survivor, changes=changes,
+                     comment=comment, consulate_id=survivor.consulate_id)
+        audit_record(actor=actor, action="beneficiary.merged_into", obj=duplicate,
+                     changes=changes, comment=comment, consulate_id=duplicate.consulate_id)
+    return survivor
+
+
+def _move_one_to_one(rel, duplicate, survivor):
+    rows = _pointing_at(rel, duplicate)
+    if not rows.exists():
+        return 0
+    if _pointing_at(rel, survivor).exists():
+        raise ValidationError(
+            _("Both records have a %(thing)s; resolve one of them before merging.")
+            % {"thing": rel.related_model._meta.verbose_name}
+        )
+    return rows.update(**{rel.field.name: survivor})
+
+
+def _move_many_to_many(rel, duplicate, survivor):
+    through, column = _through(rel)
+    other = next(
+        f.name for f in through._meta.get_fields()
+        if f.many_to_one and f.name != column
+    )
+    already = set(
+        through._base_manager.filter(**{column: survivor}).values_list(f"{other}_id", flat=True)
+    )
+    rows = through._base_manager.filter(**{column: duplicate})
+    rows.filter(**{f"{other}_id__in": already}).delete()
+    return rows.update(**{column: survivor})
+
+
+# Users ----------------------------------------------------------------------------------
+
+def user_language_set(*, user, language):
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("This language is not available."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.language == language:
+            return locked
+        old = locked.language
+        locked.language = language
+        locked.save(update_fields=["language"])
+        audit_record(actor=locked, action="user.language_set", obj=locked,
+                     changes={"language": [old, language]})
+    user.language = language
+    return locked

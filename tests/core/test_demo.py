@@ -1,0 +1,55 @@
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+from core.models import Beneficiary, Consulate, Membership, PartnerOrganization, User
+from core.validators import normalize_curp, normalize_ein
+
+
+def test_load_demo_is_idempotent_and_realistic(db):
+    call_command("load_demo")
+    counts = (Consulate.objects.count(), PartnerOrganization.objects.count(),
+              User.objects.count(), Membership.objects.count(), Beneficiary.objects.count())
+    # A used backup code comes back on the next run.
+    StaticToken.objects.filter(device__user__username="finanzas.chicago",
+                               token="demo-0001").delete()
+    call_command("load_demo")
+    assert counts == (Consulate.objects.count(), PartnerOrganization.objects.count(),
+                      User.objects.count(), Membership.objects.count(),
+                      Beneficiary.objects.count())
+    assert counts[0] == 53
+    assert {"CHI", "LAX", "HOU", "SAT", "TUS"} <= set(Consulate.objects.values_list("code",
+                                                                                  flat=True))
+    for partner in PartnerOrganization.objects.all():
+        assert normalize_ein(partner.ein) == partner.ein and partner.is_501c3
+    for curp in Beneficiary.objects.exclude(curp="").values_list("curp", flat=True):
+        assert normalize_curp(curp) == curp
+    assert Beneficiary.objects.get(reference__startswith="CHI-", a_number="201456789")
+    backup = StaticDevice.objects.get(user__username="finanzas.chicago", name="backup")
+    assert backup.token_set.count() == 10
+    admin = User.objects.get(username="admin.programas")
+    assert admin.is_superuser and admin.check_password("fianza-demo-2026")
+    assert User.objects.get(username="oficial.chicago").language == "es"
+    assert User.objects.get(username="socio.midwest").language == "en"
+
+
+def test_demo_users_sign_in(db):
+    call_command("load_demo")
+    officer = Client()
+    response = officer.post(reverse("two_factor:login"), {
+        "login_view-current_step": "auth", "auth-username": "oficial.chicago",
+        "auth-password": "fianza-demo-2026"})
+    assert response.status_code == 302
+    assert officer.get(reverse("core:beneficiary_list")).status_code == 200
+
+    approver = Client()
+    url = reverse("two_factor:login")
+    approver.post(url, {"login_view-current_step": "auth",
+                        "auth-username": "finanzas.chicago2",
+                        "auth-password": "fianza-demo-2026"})
+    approver.post(url, {"login_view-current_step": "token", "wizard_goto_step": "backup"})
+    response = approver.post(url, {"login_view-current_step": "backup",
+                                   "backup-otp_token": "demo-0007"})
+    assert response.status_code == 302
+    assert approver.get(reverse("core:home")).status_code == 200
