@@ -21,7 +21,7 @@ CONSULATES = [
     ("SAT", "San Antonio", "TX"), ("SBD", "San Bernardino", "CA"), ("SAN", "San Diego", "CA"),
     ("SFO", "San Francisco", "CA"), ("SJC", "San Jose", "CA"), ("SNA", "Santa Ana", "CA"),
     ("SEA", "Seattle", "WA"), ("TUS", "Tucson", "AZ"), ("WAS", "Washington", "DC"),
-    ("YUM", "Yuma", "AZ"), ("SNL", "San Luis", "AZ"),
+    ("YUM", "Yuma", "AZ"), ("SJU", "San Juan", "PR"),
 ]
 SPANISH_CITY_NAMES = {
     "Los Angeles": "Los Ángeles", "New York": "Nueva York", "New Orleans": "Nueva Orleans",
