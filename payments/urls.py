@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from payments import views
 
 app_name = "payments"
-urlpatterns = []
+urlpatterns = [
+    path("", views.disbursement_list, name="disbursement_list"),
+    path("<uuid:pk>/", views.disbursement_detail, name="disbursement_detail"),
+    path("<uuid:pk>/release/", views.disbursement_release, name="disbursement_release"),
+    path("<uuid:pk>/record-manual/", views.disbursement_record_manual,
+         name="disbursement_record_manual"),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("partners/<int:pk>/stripe/", views.partner_stripe, name="partner_stripe"),
+    # Under /payments/webhooks/: exempt from the second-factor middleware.
+    path("webhooks/stripe/", views.stripe_webhook, name="stripe_webhook"),
+]
