@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ledger import views
 
 app_name = "ledger"
-urlpatterns = []
+urlpatterns = [
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("accounts/<int:pk>/", views.account_statement, name="account_statement"),
+]

@@ -1,0 +1,354 @@
+"""Every write to the books. Call inside the caller's transaction.atomic(); each call opens a
+savepoint of its own, so a refused call changes nothing.
+
+Order of work in `transfers_create`: resolve the specs (fill a post/void/reversal from the
+transfer it refers to), answer a retry from what is stored, lock the accounts in id order, check
+phase and limits against the locked counters, insert the transfers, move the counters with F().
+"""
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ledger.exceptions import (
+    AlreadyResolved,
+    AlreadyReversed,
+    IdempotencyConflict,
+    InvalidTransfer,
+    LimitExceeded,
+    UnknownTransfer,
+)
+from ledger.models import Account, Book, Currency, Transfer, TransferCode
+from ledger.money import format_amount
+
+COUNTERS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+# The fields a retry must repeat exactly; actor and memo are annotations, not content.
+CONTENT_FIELDS = ("debit_account_id", "credit_account_id", "amount", "currency", "code",
+                  "pending", "post_pending", "void_pending", "pending_id", "reversal_of_id",
+                  "user_data", "reference")
+
+
+@dataclass(frozen=True)
+class TransferSpec:
+    """What a caller asks for. For a post, void or reversal the accounts (and the amount, when
+    None) are taken from the transfer it refers to."""
+
+    id: str
+    debit_account_id: int | None = None
+    credit_account_id: int | None = None
+    amount: int | None = None
+    code: str = ""
+    currency: str = ""
+    pending: bool = False
+    post_pending: bool = False
+    void_pending: bool = False
+    pending_id: str | None = None
+    reversal_of_id: str | None = None
+    user_data: int | None = None
+    reference: str = ""
+    actor_id: int | None = None
+    memo: str = ""
+
+
+def account_open(*, key, book, code, currency, name, program_ref, consulate_ref=None,
+                 partner_ref=None, debits_must_not_exceed_credits=False,
+                 credits_must_not_exceed_debits=False) -> Account:
+    """Create the account or return the one with this key (its counters start at zero)."""
+    if book not in Book.values or currency not in Currency.values:
+        raise InvalidTransfer(_("Unknown book or currency."))
+    account, _created = Account.objects.get_or_create(
+        key=key,
+        defaults={
+            "book": book, "code": code, "currency": currency, "name": name,
+            "program_ref": program_ref, "consulate_ref": consulate_ref,
+            "partner_ref": partner_ref,
+            "debits_must_not_exceed_credits": debits_must_not_exceed_credits,
+            "credits_must_not_exceed_debits": credits_must_not_exceed_debits,
+        },
+    )
+    return account
+
+
+def transfer_create(*, key, debit_account_id, credit_account_id, amount, code, pending=False,
+                    reference="", actor_id=None, memo="", user_data=None) -> Transfer:
+    spec = TransferSpec(id=key, debit_account_id=debit_account_id,
+                        credit_account_id=credit_account_id, amount=amount, code=code,
+                        pending=pending, reference=reference, actor_id=actor_id, memo=memo,
+                        user_data=user_data)
+    return transfers_create(transfers=[spec])[0]
+
+
+def transfer_post(*, key, pending_id, amount=None, reference="", actor_id=None,
+                  memo="") -> Transfer:
+    """Post a pending transfer for `amount` (all of it when None); the rest is released."""
+    spec = TransferSpec(id=key, post_pending=True, pending_id=pending_id, amount=amount,
+                        code=TransferCode.POST, reference=reference, actor_id=actor_id,
+                        memo=memo)
+    return transfers_create(transfers=[spec])[0]
+
+
+def transfer_void(*, key, pending_id, reference="", actor_id=None, memo="") -> Transfer:
+    spec = TransferSpec(id=key, void_pending=True, pending_id=pending_id,
+                        code=TransferCode.VOID, reference=reference, actor_id=actor_id,
+                        memo=memo)
+    return transfers_create(transfers=[spec])[0]
+
+
+def transfer_reverse(*, key, transfer_id, amount=None, reference="", actor_id=None,
+                     memo="") -> Transfer:
+    """A new transfer the other way for a posted one (all of it when amount is None)."""
+    spec = TransferSpec(id=key, reversal_of_id=transfer_id, amount=amount,
+                        code=TransferCode.REVERSAL, reference=reference, actor_id=actor_id,
+                        memo=memo)
+    return transfers_create(transfers=[spec])[0]
+
+
+def transfers_create(*, transfers, linked="") -> list[Transfer]:
+    """Create linked transfers: all of them or none. A refusal names the failing transfer."""
+    specs = list(transfers)
+    if not specs:
+        return []
+    if len({s.id for s in specs}) != len(specs):
+        raise InvalidTransfer(_("The same key appears twice in one group."))
+    if len(specs) > 1 and not linked:
+        linked = specs[0].id
+    specs = _resolve(specs)
+    stored = _replay(specs)
+    if stored is not None:
+        return stored
+    try:
+        with transaction.atomic():
+            return _apply(specs, linked)
+    except IntegrityError:
+        # A concurrent call with the same key (or resolving the same pending transfer)
+        # committed first: answer as a retry would, or say what was lost.
+        stored = _replay(specs)
+        if stored is not None:
+            return stored
+        _check_unresolved(specs)
+        raise
+
+
+def _resolve(specs):
+    refs = {s.pending_id for s in specs if s.pending_id} | {
+        s.reversal_of_id for s in specs if s.reversal_of_id}
+    found = Transfer.objects.in_bulk(list(refs)) if refs else {}
+    return [_resolve_one(s, found) for s in specs]
+
+
+def _resolve_one(spec, found):
+    if spec.pending_id or spec.post_pending or spec.void_pending:
+        return _resolve_resolution(spec, found)
+    if spec.reversal_of_id:
+        return _resolve_reversal(spec, found)
+    if spec.amount is None:
+        raise InvalidTransfer(_("A transfer needs an amount."), transfer_id=spec.id)
+    return spec
+
+
+def _resolve_resolution(spec, found):
+    if spec.post_pending == spec.void_pending or not spec.pending_id:
+        raise InvalidTransfer(_("A post or void needs exactly one of its flags and pending_id."),
+                              transfer_id=spec.id)
+    pending = found.get(spec.pending_id)
+    if pending is None:
+        raise UnknownTransfer(spec.pending_id, transfer_id=spec.id)
+    if not pending.pending:
+        raise InvalidTransfer(_("%(id)s is not a pending transfer.") % {"id": pending.id},
+                              transfer_id=spec.id)
+    amount = pending.amount if spec.amount is None or spec.void_pending else spec.amount
+    if spec.void_pending and spec.amount not in (None, pending.amount):
+        raise InvalidTransfer(_("A void releases the whole pending amount."),
+                              transfer_id=spec.id)
+    if amount > pending.amount:
+        raise InvalidTransfer(
+            _("The post exceeds the pending amount by %(excess)s.") % {
+                "excess": format_amount(amount - pending.amount, pending.currency)},
+            transfer_id=spec.id)
+    return _same_sides(spec, pending, amount)
+
+
+def _resolve_reversal(spec, found):
+    original = found.get(spec.reversal_of_id)
+    if original is None:
+        raise UnknownTransfer(spec.reversal_of_id, transfer_id=spec.id)
+    if original.pending or original.void_pending:
+        raise InvalidTransfer(_("Only a posted transfer can be reversed; void a pending one."),
+                              transfer_id=spec.id)
+    amount = original.amount if spec.amount is None else spec.amount
+    if amount > original.amount:
+        raise InvalidTransfer(_("The reversal exceeds the original amount."),
+                              transfer_id=spec.id)
+    return replace(spec, debit_account_id=original.credit_account_id,
+                   credit_account_id=original.debit_account_id, amount=amount,
+                   currency=original.currency, code=spec.code or TransferCode.REVERSAL)
+
+
+def _same_sides(spec, pending, amount):
+    for side in ("debit_account_id", "credit_account_id"):
+        given = getattr(spec, side)
+        if given is not None and given != getattr(pending, side):
+            raise InvalidTransfer(_("A post or void must keep the pending transfer's accounts."),
+                                  transfer_id=spec.id)
+    code = spec.code or (TransferCode.POST if spec.post_pending else TransferCode.VOID)
+    return replace(spec, debit_account_id=pending.debit_account_id,
+                   credit_account_id=pending.credit_account_id, amount=amount,
+                   currency=pending.currency, code=code)
+
+
+def _replay(specs):
+    """The stored transfers if every key exists with the same content; None if none exist."""
+    stored = Transfer.objects.in_bulk([s.id for s in specs])
+    if not stored:
+        return None
+    for spec in specs:
+        transfer = stored.get(spec.id)
+        if transfer is None:
+            raise IdempotencyConflict(spec.id, field="linked")
+        _compare(spec, transfer)
+    return [stored[s.id] for s in specs]
+
+
+def _compare(spec, transfer):
+    for name in CONTENT_FIELDS:
+        wanted = getattr(spec, name)
+        if name == "currency" and not wanted:
+            continue
+        have = transfer.pending_transfer_id if name == "pending_id" else getattr(transfer, name)
+        if _blank(wanted) != _blank(have):
+            raise IdempotencyConflict(spec.id, field=name)
+
+
+def _blank(value):
+    return None if value in ("", None) else value
+
+
+def _apply(specs, linked):
+    accounts = _lock_accounts(specs)
+    _check_unresolved(specs)
+    now = timezone.now()
+    deltas = {pk: dict.fromkeys(COUNTERS, 0) for pk in accounts}
+    rows = []
+    pendings = _pending_amounts(specs)
+    for i, spec in enumerate(specs):
+        spec = _with_currency(spec, accounts)
+        _move(spec, accounts, deltas, pendings)
+        rows.append(_row(spec, accounts, linked, now + timedelta(microseconds=i)))
+    Transfer.objects.bulk_create(rows)
+    _write_counters(deltas)
+    return rows
+
+
+def _lock_accounts(specs):
+    ids = {s.debit_account_id for s in specs} | {s.credit_account_id for s in specs}
+    locked = Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    accounts = {a.pk: a for a in locked}
+    for spec in specs:
+        for pk in (spec.debit_account_id, spec.credit_account_id):
+            if pk not in accounts:
+                raise InvalidTransfer(_("There is no account %(id)s.") % {"id": pk},
+                                      transfer_id=spec.id)
+    return accounts
+
+
+def _check_unresolved(specs):
+    """With the accounts locked, a concurrent post or void of the same pending is visible."""
+    ids = [s.pending_id for s in specs if s.pending_id]
+    done = set(Transfer.objects.filter(pending_transfer_id__in=ids)
+               .values_list("pending_transfer_id", flat=True)) if ids else ()
+    for spec in specs:
+        if spec.pending_id in done:
+            raise AlreadyResolved(spec.pending_id, transfer_id=spec.id)
+    reversed_ids = [s.reversal_of_id for s in specs if s.reversal_of_id]
+    done = set(Transfer.objects.filter(reversal_of_id__in=reversed_ids)
+               .values_list("reversal_of_id", flat=True)) if reversed_ids else ()
+    for spec in specs:
+        if spec.reversal_of_id in done:
+            raise AlreadyReversed(spec.reversal_of_id, transfer_id=spec.id)
+
+
+def _pending_amounts(specs):
+    ids = [s.pending_id for s in specs if s.pending_id]
+    return dict(Transfer.objects.filter(pk__in=ids).values_list("pk", "amount")) if ids else {}
+
+
+def _with_currency(spec, accounts):
+    debit, credit = accounts[spec.debit_account_id], accounts[spec.credit_account_id]
+    if debit.pk == credit.pk:
+        raise InvalidTransfer(_("A transfer needs two different accounts."), transfer_id=spec.id)
+    if debit.currency != credit.currency or spec.currency not in ("", debit.currency):
+        raise InvalidTransfer(
+            _("%(debit)s and %(credit)s do not share a currency.") % {
+                "debit": debit.name, "credit": credit.name},
+            transfer_id=spec.id)
+    if spec.amount < 0:
+        raise InvalidTransfer(_("The amount must not be negative."), transfer_id=spec.id)
+    return replace(spec, currency=debit.currency)
+
+
+def _move(spec, accounts, deltas, pendings):
+    """Apply one transfer to the in-memory counters, then refuse it if a limit is passed."""
+    debit, credit = accounts[spec.debit_account_id], accounts[spec.credit_account_id]
+    changes = _counter_changes(spec, pendings.get(spec.pending_id, 0))
+    for account, side in ((debit, "debits"), (credit, "credits")):
+        for phase, amount in changes.items():
+            field = f"{side}_{phase}"
+            setattr(account, field, getattr(account, field) + amount)
+            deltas[account.pk][field] += amount
+    for account in (debit, credit):
+        shortfall = _past_limit(account)
+        if shortfall:
+            raise LimitExceeded(account, shortfall, transfer_id=spec.id)
+
+
+def _counter_changes(spec, pending_amount):
+    if spec.pending:
+        return {"pending": spec.amount}
+    if spec.post_pending:
+        return {"pending": -pending_amount, "posted": spec.amount}
+    if spec.void_pending:
+        return {"pending": -pending_amount}
+    return {"posted": spec.amount}
+
+
+def _past_limit(account):
+    if account.debits_must_not_exceed_credits:
+        return max(0, account.debits_pending + account.debits_posted - account.credits_posted)
+    if account.credits_must_not_exceed_debits:
+        return max(0, account.credits_pending + account.credits_posted - account.debits_posted)
+    return 0
+
+
+def _row(spec, accounts, linked, created_at):
+    debit, credit = accounts[spec.debit_account_id], accounts[spec.credit_account_id]
+    return Transfer(
+        id=spec.id, debit_account_id=debit.pk, credit_account_id=credit.pk, amount=spec.amount,
+        currency=spec.currency, code=spec.code, pending=spec.pending,
+        post_pending=spec.post_pending, void_pending=spec.void_pending,
+        pending_transfer_id=spec.pending_id, reversal_of_id=spec.reversal_of_id,
+        linked=linked, user_data=spec.user_data, reference=spec.reference,
+        actor_id=spec.actor_id, memo=spec.memo, created_at=created_at,
+        debit_pending_after=debit.credits_pending - debit.debits_pending,
+        debit_posted_after=debit.credits_posted - debit.debits_posted,
+        credit_pending_after=credit.credits_pending - credit.debits_pending,
+        credit_posted_after=credit.credits_posted - credit.debits_posted,
+    )
+
+
+def _write_counters(deltas):
+    """One UPDATE for every touched account: counter = counter + delta (F expressions)."""
+    changed = {pk: d for pk, d in deltas.items() if any(d.values())}
+    if not changed:
+        return
+    updates = {}
+    for field in COUNTERS:
+        whens = [When(pk=pk, then=Value(d[field])) for pk, d in changed.items() if d[field]]
+        if whens:
+            updates[field] = F(field) + Case(*whens, default=Value(0))
+    Account.objects.filter(pk__in=list(changed)).update(**updates)
+
+

@@ -1,0 +1,142 @@
+"""Reconciliation and account statements for finance, auditors and the tenants they concern.
+
+Who sees what (core.tenancy.Scope): headquarters roles see every row; consulate-scoped staff
+only their consulates' rows; partner staff only their partner's rows. A user without a role
+gets 403; an account outside the scope, 404.
+"""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.models import Consulate, PartnerOrganization
+from core.tenancy import Scope
+from ledger import selectors
+from ledger.forms import ReconciliationFilterForm
+from ledger.models import Account
+from ledger.money import format_amount
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PAGE_SIZE = 50
+
+
+def _scope(request):
+    scope = Scope.of(request.user)
+    if not scope.roles:
+        raise PermissionDenied
+    return scope
+
+
+def _row_visible(scope, row):
+    if row.kind == "consulate":
+        return scope.is_staff_of_consulates and scope.reaches_consulate(row.consulate_id)
+    return row.partner_id in scope.partner_ids or scope.is_headquarters()
+
+
+def _labels(rows):
+    """Names of the rows' consulates and partners: one query each."""
+    consulates = Consulate.objects.in_bulk({r.consulate_id for r in rows if r.consulate_id})
+    partners = PartnerOrganization.objects.in_bulk({r.partner_id for r in rows if r.partner_id})
+    for row in rows:
+        owner = consulates.get(row.consulate_id) or partners.get(row.partner_id)
+        row.label = str(owner) if owner else f"#{row.consulate_id or row.partner_id}"
+    return rows
+
+
+@login_required
+def reconciliation(request):
+    scope = _scope(request)
+    form = ReconciliationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = selectors.reconciliation(
+        program=filters.get("program") or None, currency=filters.get("currency") or None,
+        consulate_id=filters.get("consulate"), partner_id=filters.get("partner"),
+        date_from=filters.get("date_from"), date_to=filters.get("date_to"))
+    rows = _labels([r for r in rows if _row_visible(scope, r)])
+    if request.GET.get("format") == "csv":
+        return _csv(rows)
+    return render(request, "ledger/reconciliation.html", {
+        "form": form, "rows": [_display(r) for r in rows], "figures": _figure_labels(),
+        "period": bool(filters.get("date_from") or filters.get("date_to")),
+    })
+
+
+def _figure_labels():
+    return [
+        ("allocated", _("Allocated")), ("reserved", _("Reserved")),
+        ("disbursed", _("Disbursed")), ("bonds_outstanding", _("Bonds outstanding")),
+        ("refunds_due", _("Refunds due")),
+        ("refunds_received_principal", _("Refunds received (principal)")),
+        ("refunds_received_interest", _("Refunds received (interest)")),
+        ("forfeited", _("Forfeited")), ("granted", _("Granted")),
+        ("available", _("Available")),
+    ]
+
+
+def _display(row):
+    row.cells = [format_amount(getattr(row, name), row.currency)
+                 for name, _label in _figure_labels()]
+    return row
+
+
+def _csv_cell(value):
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _decimal(amount):
+    sign = "-" if amount < 0 else ""
+    major, minor = divmod(abs(amount), 100)
+    return f"{sign}{major}.{minor:02d}"
+
+
+def _csv(rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reconciliation.csv"'
+    writer = csv.writer(response)
+    figures = _figure_labels()
+    writer.writerow([_csv_cell(h) for h in (_("Program"), _("Currency"), _("Kind"), _("Name"),
+                                            *(label for _n, label in figures))])
+    for row in rows:
+        kind = _("Consulate") if row.kind == "consulate" else _("Partner")
+        text = [_csv_cell(v) for v in (row.program, row.currency, kind, row.label)]
+        # Amounts are ours (digits, a point and maybe a sign), written as plain numbers.
+        writer.writerow(text + [_decimal(getattr(row, name)) for name, _l in figures])
+    return response
+
+
+def _account_visible(scope, account):
+    if scope.is_headquarters():
+        return True
+    if account.partner_ref is not None and account.partner_ref in scope.partner_ids:
+        return True
+    return (account.consulate_ref is not None and scope.is_staff_of_consulates
+            and scope.reaches_consulate(account.consulate_ref))
+
+
+@login_required
+def account_statement(request, pk):
+    scope = _scope(request)
+    account = Account.objects.filter(pk=pk).first()
+    if account is None or not _account_visible(scope, account):
+        raise Http404
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    transfers, has_next = selectors.account_statement(
+        account_id=account.pk, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    for t in transfers:
+        t.signed_display = format_amount(t.signed_amount, account.currency)
+        t.balance_display = format_amount(t.balance_after, account.currency)
+    return render(request, "ledger/account_statement.html", {
+        "account": account, "transfers": transfers, "page": page, "has_next": has_next,
+        "balance": format_amount(account.credits_posted - account.debits_posted,
+                                 account.currency),
+        "pending": format_amount(account.credits_pending - account.debits_pending,
+                                 account.currency),
+    })
