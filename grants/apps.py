@@ -6,3 +6,9 @@ class GrantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "grants"
     verbose_name = _("Relief grants")
+
+    def ready(self):
+        from core.history import register_history_provider
+        from grants.selectors import beneficiary_grant_history
+
+        register_history_provider(beneficiary_grant_history)

@@ -1,0 +1,358 @@
+"""Relief grant programs and applications.
+
+A program's budget lives in the ledger under the reference `grant:<program pk>`; the rows here
+record what people decided (allocations, caps) and the application's own state machine.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from djmoney.models.fields import MoneyField
+
+from core.approvals import validate_tiers
+from core.models import Beneficiary, Consulate, PartnerOrganization
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "currency_choices": settings.CURRENCY_CHOICES}
+
+
+class GrantKind(models.TextChoices):
+    FAMILY_EMERGENCY = "family_emergency", _("Family emergency relief")
+    LEGAL_FEES = "legal_fees", _("Legal representation fees (PALE)")
+    MEDICAL_REPATRIATION = "medical_repatriation", _("Medical repatriation")
+    TRANSFER_OF_REMAINS = "transfer_of_remains", _("Transfer of remains")
+    REINTEGRATION = "reintegration", _("Reintegration support")
+
+
+class DocumentKind(models.TextChoices):
+    CURP = "curp", _("CURP record")
+    REPATRIATION_LETTER = "repatriation_letter", _("Repatriation letter")
+    IDENTIFICATION = "identification", _("Identification")
+    SIGNED_RECEIPT = "signed_receipt", _("Signed receipt")
+    MEDICAL_REPORT = "medical_report", _("Medical report")
+    DEATH_CERTIFICATE = "death_certificate", _("Death certificate")
+    INVOICE = "invoice", _("Invoice or quote")
+    INABILITY_TO_PAY = "inability_to_pay", _("Statement of inability to pay")
+    LEGAL_SERVICES_CONTRACT = "legal_services_contract", _("Legal services contract")
+    OTHER = "other", _("Other")
+
+
+def validate_document_kinds(value):
+    if not isinstance(value, list) or any(v not in DocumentKind.values for v in value):
+        raise ValidationError(_("Required documents are a list of known document kinds."))
+
+
+class GrantProgram(models.Model):
+    name = models.CharField(_("name"), max_length=160)
+    kind = models.CharField(_("kind"), max_length=32, choices=GrantKind.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=settings.CURRENCY_CHOICES)
+    total_budget = MoneyField(_("total budget"), **MONEY)
+    per_grant_max = MoneyField(_("per-grant maximum"), **MONEY)
+    approval_tiers = models.JSONField(
+        _("approval tiers"), default=list, blank=True, validators=[validate_tiers],
+        help_text=_('For example [{"above": "5000", "approvals": 2}].'),
+    )
+    required_documents = models.JSONField(
+        _("required documents"), default=list, blank=True,
+        validators=[validate_document_kinds],
+    )
+    waiting_period_days = models.PositiveIntegerField(_("waiting period (days)"), default=0)
+    is_active = models.BooleanField(_("open for applications"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("grant program")
+        verbose_name_plural = _("grant programs")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def ledger_ref(self):
+        return f"grant:{self.pk}"
+
+    def required_document_labels(self):
+        return [DocumentKind(k).label for k in self.required_documents]
+
+    def clean(self):
+        for field in ("total_budget", "per_grant_max"):
+            money = getattr(self, field)
+            if money is not None and str(money.currency) != self.currency:
+                raise ValidationError({field: _("Use the program's currency.")})
+        if self.per_grant_max and self.total_budget and self.per_grant_max > self.total_budget:
+            raise ValidationError(
+                {"per_grant_max": _("The per-grant maximum is above the total budget.")})
+
+
+class EligibilityQuestion(models.Model):
+    """A yes/no question; the answer that qualifies, and why the other one does not."""
+
+    program = models.ForeignKey(GrantProgram, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    qualifying_answer = models.BooleanField(_("answer that qualifies"), default=True)
+    ineligible_reason = models.CharField(_("why the other answer does not qualify"),
+                                         max_length=300)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+        verbose_name = _("eligibility question")
+        verbose_name_plural = _("eligibility questions")
+
+    def __str__(self):
+        return self.text
+
+
+class GrantAllocation(models.Model):
+    """Budget given to a consulate (or moved to it from another): one ledger transfer."""
+
+    program = models.ForeignKey(GrantProgram, on_delete=models.PROTECT,
+                                related_name="allocations")
+    consulate = models.ForeignKey(Consulate, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("consulate"))
+    from_consulate = models.ForeignKey(
+        Consulate, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("moved from"),
+    )
+    amount = MoneyField(_("amount"), **MONEY)
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("grant allocation")
+        verbose_name_plural = _("grant allocations")
+
+    def __str__(self):
+        return f"{self.program} · {self.consulate} · {self.amount}"
+
+    @property
+    def ledger_key(self):
+        return f"{self.program.ledger_ref}:allocation:{self.pk}"
+
+
+class GrantPartnerCap(models.Model):
+    """A partner's cap in a program as set at one time; the latest row is the cap."""
+
+    program = models.ForeignKey(GrantProgram, on_delete=models.PROTECT,
+                                related_name="partner_caps")
+    partner = models.ForeignKey(PartnerOrganization, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("partner organization"))
+    amount = MoneyField(_("cap"), **MONEY)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("partner cap")
+        verbose_name_plural = _("partner caps")
+
+    def __str__(self):
+        return f"{self.program} · {self.partner} · {self.amount}"
+
+    @property
+    def ledger_key(self):
+        return f"{self.program.ledger_ref}:partner-cap:{self.pk}"
+
+
+class PayeeKind(models.TextChoices):
+    BENEFICIARY = "beneficiary", _("The beneficiary")
+    FAMILY_MEMBER = "family_member", _("A family member")
+    PARTNER = "partner", _("A partner organization")
+    VENDOR = "vendor", _("A vendor (funeral home, hospital, law firm...)")
+
+
+class DisbursementMethod(models.TextChoices):
+    WIRE = "wire", _("Wire transfer")
+    ACH = "ach", _("ACH transfer")
+    CHECK = "check", _("Check")
+    CARD = "card", _("Prepaid card")
+    SPEI = "spei", _("SPEI transfer (Mexico)")
+    STRIPE = "stripe", _("Stripe transfer")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    DISBURSED = "disbursed", _("Disbursed")
+    CONFIRMED = "confirmed", _("Receipt confirmed")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    VOIDED = "voided", _("Voided")
+
+
+GRANTED_STATES = (State.DISBURSED, State.CONFIRMED, State.CLOSED)
+
+
+class GrantApplication(FSMModelMixin, models.Model):
+    program = models.ForeignKey(GrantProgram, on_delete=models.PROTECT,
+                                related_name="applications", verbose_name=_("program"))
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT,
+                                    related_name="grant_applications",
+                                    verbose_name=_("beneficiary"))
+    consulate = models.ForeignKey(Consulate, on_delete=models.PROTECT,
+                                  related_name="grant_applications",
+                                  verbose_name=_("consulate"))
+    amount = MoneyField(_("amount"), **MONEY)
+    purpose = models.TextField(_("purpose"))
+    payee_kind = models.CharField(_("payee"), max_length=16, choices=PayeeKind.choices)
+    payee_partner = models.ForeignKey(
+        PartnerOrganization, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="grant_applications", verbose_name=_("partner organization"),
+    )
+    payee_name = models.CharField(_("payee name"), max_length=160)
+    payee_account = models.CharField(_("bank or account reference"), max_length=120, blank=True)
+    payee_address = models.CharField(_("payee address"), max_length=250, blank=True)
+    eligibility_answers = models.JSONField(_("eligibility answers"), default=dict, blank=True)
+
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True,
+                     db_index=True)
+    approval_round = models.PositiveIntegerField(default=0, editable=False)
+    reservation_key = models.CharField(max_length=120, blank=True, editable=False)
+
+    disbursed_amount = MoneyField(_("amount disbursed"), null=True, blank=True, **MONEY)
+    disbursement_method = models.CharField(_("method"), max_length=16, blank=True,
+                                           choices=DisbursementMethod.choices)
+    disbursement_reference = models.CharField(_("payment reference"), max_length=120,
+                                              blank=True)
+    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("grant application")
+        verbose_name_plural = _("grant applications")
+        indexes = [
+            models.Index(fields=["consulate", "state"]),
+            models.Index(fields=["beneficiary", "program"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="grant_payee_partner_iff_partner",
+                condition=Q(payee_kind="partner", payee_partner__isnull=False)
+                | (~Q(payee_kind="partner") & Q(payee_partner__isnull=True)),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Grant application %(number)s") % {"number": self.number}
+
+    @property
+    def number(self):
+        return f"G-{self.pk:06d}" if self.pk else "G-new"
+
+    @property
+    def payee_partner_id_for_ledger(self):
+        return self.payee_partner_id if self.payee_kind == PayeeKind.PARTNER else None
+
+    # Transitions only stamp the row; services guard, post to the ledger and audit.
+
+    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
+    def submit(self, *, by):
+        self.submitted_at = timezone.now()
+        self.submitted_by = by
+        self.approval_round += 1
+
+    @transition(field=state, source=State.SUBMITTED, target=State.DRAFT)
+    def return_to_draft(self):
+        self.submitted_at = None
+
+    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED)
+    def approve(self, *, reservation_key):
+        self.approved_at = timezone.now()
+        self.reservation_key = reservation_key
+
+    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
+    def reject(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=[State.DRAFT, State.SUBMITTED, State.APPROVED],
+                target=State.WITHDRAWN)
+    def withdraw(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=State.APPROVED, target=State.VOIDED)
+    def void(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=State.APPROVED, target=State.DISBURSED)
+    def disburse(self, *, amount, payment_method, reference, disbursed_on):
+        self.disbursed_amount = amount
+        self.disbursement_method = payment_method
+        self.disbursement_reference = reference
+        self.disbursed_on = disbursed_on
+
+    @transition(field=state, source=State.DISBURSED, target=State.CONFIRMED)
+    def confirm_receipt(self, *, received_on):
+        self.received_on = received_on
+
+    @transition(field=state, source=State.CONFIRMED, target=State.CLOSED)
+    def close(self):
+        self.closed_at = timezone.now()
+
+
+class GrantApproval(models.Model):
+    """One approver's signature in one round of review (a return to draft starts a new round)."""
+
+    application = models.ForeignKey(GrantApplication, on_delete=models.PROTECT,
+                                    related_name="approvals")
+    round = models.PositiveIntegerField()
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("grant approval")
+        verbose_name_plural = _("grant approvals")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "round", "approver"],
+                                    name="grant_approval_once_per_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.approver}"
+
+
+class GrantDocument(models.Model):
+    application = models.ForeignKey(GrantApplication, on_delete=models.PROTECT,
+                                    related_name="documents")
+    kind = models.CharField(_("document"), max_length=32, choices=DocumentKind.choices)
+    file = models.CharField(max_length=200, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("grant document")
+        verbose_name_plural = _("grant documents")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"

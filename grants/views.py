@@ -1,0 +1,344 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.models import Beneficiary, Role
+from core.tenancy import Scope
+from core.uploads import private_file_response
+from grants import forms, selectors, services
+from grants.models import GrantProgram, State
+from grants.selectors import APPROVAL_QUEUE_ROLES, CONSULATE_ROLES
+
+
+def _show_errors(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _application(request, pk):
+    return get_object_or_404(selectors.grant_applications_visible_to(request.user), pk=pk)
+
+
+def _detail(application):
+    return redirect("grants:application_detail", pk=application.pk)
+
+
+# Applications ----------------------------------------------------------------------------
+
+@login_required
+def application_list(request):
+    filters = forms.ApplicationFilterForm(request.GET or None)
+    state, program_id = "", None
+    if filters.is_valid():
+        state = filters.cleaned_data["state"]
+        program_id = getattr(filters.cleaned_data["program"], "pk", None)
+    qs = selectors.grant_application_list(user=request.user, state=state, program_id=program_id)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "grants/application_list.html", {
+        "filters": filters, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def application_detail(request, pk):
+    application = _application(request, pk)
+    scope = Scope.of(request.user)
+    officer = scope.reaches_consulate(application.consulate_id, Role.CONSULATE_OFFICER)
+    approver = scope.reaches_consulate(application.consulate_id, Role.FINANCE_APPROVER)
+    state = application.state
+    context = {
+        "application": application,
+        "documents": application.documents.select_related("uploaded_by"),
+        "approvals": selectors.application_approvals(application),
+        "history": selectors.application_history(application),
+        "missing": services.missing_documents(application),
+        "ineligible": services.ineligible_reasons(application.program,
+                                                  application.eligibility_answers),
+        "earlier_grants": selectors.earlier_grants_within_waiting_period(
+            [application]).get(application.pk, []),
+        "can_edit": officer and state == State.DRAFT,
+        "can_submit": officer and state == State.DRAFT,
+        "can_withdraw": officer and state in (State.DRAFT, State.SUBMITTED, State.APPROVED),
+        "can_close": officer and state == State.CONFIRMED,
+        "can_review": approver and state == State.SUBMITTED,
+        "can_void": approver and state == State.APPROVED,
+        "can_disburse": approver and state == State.APPROVED,
+        "can_receipt": services.can_confirm_receipt(request.user, application)
+        and state == State.DISBURSED,
+        "comment_form": forms.CommentForm(),
+        "document_form": forms.DocumentForm(prefix="document"),
+        "disburse_form": forms.DisburseForm(prefix="disburse",
+                                            initial={"amount": application.amount.amount}),
+        "receipt_form": forms.ReceiptForm(prefix="receipt"),
+    }
+    return render(request, "grants/application_detail.html", context)
+
+
+@login_required
+def application_create(request):
+    if not Scope.of(request.user).has_role(Role.CONSULATE_OFFICER):
+        raise PermissionDenied
+    scope = Scope.of(request.user)
+    beneficiaries = Beneficiary.objects.active().filter(
+        scope.consulate_q("consulate", Role.CONSULATE_OFFICER))
+    beneficiary = get_object_or_404(beneficiaries, pk=request.GET.get("beneficiary") or 0)
+    picker = forms.ProgramChoiceForm(request.GET if "program" in request.GET else None)
+    if not picker.is_valid():
+        return render(request, "grants/application_form.html", {
+            "beneficiary": beneficiary, "picker": picker})
+    program = picker.cleaned_data["program"]
+    form = forms.ApplicationForm(request.POST or None, program=program, beneficiary=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.grant_application_create(
+                actor=request.user, beneficiary=beneficiary, program=program,
+                **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft saved. Attach the documents, then submit it."))
+            return _detail(application)
+    return render(request, "grants/application_form.html", {
+        "beneficiary": beneficiary, "program": program, "form": form})
+
+
+@login_required
+def application_edit(request, pk):
+    application = _application(request, pk)
+    if not Scope.of(request.user).reaches_consulate(application.consulate_id,
+                                                    Role.CONSULATE_OFFICER):
+        raise PermissionDenied
+    if application.state != State.DRAFT:
+        messages.error(request, _("Only a draft can be changed."))
+        return _detail(application)
+    form = forms.ApplicationForm(
+        request.POST or None, program=application.program,
+        beneficiary=application.beneficiary,
+        initial=forms.ApplicationForm.initial_from(application))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_application_update(actor=request.user, application=application,
+                                              **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _detail(application)
+    return render(request, "grants/application_form.html", {
+        "beneficiary": application.beneficiary, "program": application.program,
+        "form": form, "application": application})
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    application = _application(request, pk)
+    form = forms.DocumentForm(request.POST, request.FILES, prefix="document")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _detail(application)
+    try:
+        services.grant_document_add(actor=request.user, application=application,
+                                    kind=form.cleaned_data["kind"],
+                                    checked=form.cleaned_data["file"])
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("Document attached."))
+    return _detail(application)
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    application = _application(request, pk)
+    document = get_object_or_404(application.documents, pk=document_pk)
+    return private_file_response(document.file, download_name=document.original_name,
+                                 content_type=document.content_type)
+
+
+def _comment_action(service, success_message):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        application = _application(request, pk)
+        form = forms.CommentForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            service(actor=request.user, application=application, comment=comment)
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, success_message)
+        return _detail(application)
+
+    view.__name__ = service.__name__
+    return view
+
+
+application_submit = _comment_action(services.grant_application_submit,
+                                     gettext_lazy("Submitted for approval."))
+application_approve = _comment_action(services.grant_application_approve,
+                                      gettext_lazy("Approval recorded."))
+application_return = _comment_action(services.grant_application_return,
+                                     gettext_lazy("Returned to the officer as a draft."))
+application_reject = _comment_action(services.grant_application_reject,
+                                     gettext_lazy("Application rejected."))
+application_withdraw = _comment_action(services.grant_application_withdraw,
+                                       gettext_lazy("Application withdrawn."))
+application_void = _comment_action(services.grant_application_void,
+                                   gettext_lazy("Approval voided; the budget was released."))
+application_close = _comment_action(services.grant_application_close,
+                                    gettext_lazy("Application closed."))
+
+
+@login_required
+@require_POST
+def application_disburse(request, pk):
+    application = _application(request, pk)
+    form = forms.DisburseForm(request.POST, prefix="disburse")
+    if not form.is_valid():
+        messages.error(request, _("Check the payment details: %(errors)s")
+                       % {"errors": "; ".join(e for es in form.errors.values() for e in es)})
+        return _detail(application)
+    try:
+        services.grant_application_disburse(actor=request.user, application=application,
+                                            **form.cleaned_data)
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("Disbursement recorded."))
+    return _detail(application)
+
+
+@login_required
+@require_POST
+def application_receipt(request, pk):
+    application = _application(request, pk)
+    form = forms.ReceiptForm(request.POST, request.FILES, prefix="receipt")
+    if not form.is_valid():
+        messages.error(request, _("Check the receipt: %(errors)s")
+                       % {"errors": "; ".join(e for es in form.errors.values() for e in es)})
+        return _detail(application)
+    data = form.cleaned_data
+    try:
+        services.grant_application_confirm_receipt(
+            actor=request.user, application=application, received_on=data["received_on"],
+            checked=data["receipt"], comment=data["comment"])
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("Receipt recorded."))
+    return _detail(application)
+
+
+@login_required
+def approval_queue(request):
+    if not Scope.of(request.user).has_role(*APPROVAL_QUEUE_ROLES):
+        raise PermissionDenied
+    return render(request, "grants/approval_queue.html", {
+        "applications": selectors.approval_queue(user=request.user)})
+
+
+# Programs --------------------------------------------------------------------------------
+
+def _require_consulate_staff(user):
+    if not Scope.of(user).has_role(*CONSULATE_ROLES):
+        raise PermissionDenied
+
+
+@login_required
+def program_list(request):
+    _require_consulate_staff(request.user)
+    return render(request, "grants/program_list.html", {
+        "programs": selectors.grant_programs_visible_to(request.user).order_by("name"),
+        "can_create": Scope.of(request.user).has_role(Role.PROGRAM_ADMIN)})
+
+
+@login_required
+def program_detail(request, pk):
+    _require_consulate_staff(request.user)
+    program = get_object_or_404(selectors.grant_programs_visible_to(request.user), pk=pk)
+    total, rows = selectors.program_budget(user=request.user, program=program)
+    can_manage = Scope.of(request.user).has_role(Role.PROGRAM_ADMIN)
+    return render(request, "grants/program_detail.html", {
+        "program": program, "total": total, "rows": rows, "can_manage": can_manage,
+        "questions": program.questions.all(),
+        "partner_caps": selectors.program_partner_caps(program=program),
+        "allocation_form": forms.AllocationForm(prefix="allocation"),
+        "cap_form": forms.PartnerCapForm(prefix="cap")})
+
+
+@login_required
+def program_create(request):
+    Scope.of(request.user).require(Role.PROGRAM_ADMIN)
+    form = forms.ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.grant_program_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Program created and funded."))
+            return redirect("grants:program_detail", pk=program.pk)
+    return render(request, "grants/program_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def program_allocate(request, pk):
+    Scope.of(request.user).require(Role.PROGRAM_ADMIN)
+    program = get_object_or_404(GrantProgram, pk=pk)
+    form = forms.AllocationForm(request.POST, prefix="allocation")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["from_consulate"]:
+                services.grant_program_reallocate(
+                    actor=request.user, program=program, from_consulate=data["from_consulate"],
+                    to_consulate=data["consulate"], amount=data["amount"], memo=data["memo"])
+            else:
+                services.grant_program_allocate(
+                    actor=request.user, program=program, consulate=data["consulate"],
+                    amount=data["amount"], memo=data["memo"])
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("Budget allocated."))
+    else:
+        messages.error(request, _("Check the allocation and try again."))
+    return redirect("grants:program_detail", pk=program.pk)
+
+
+@login_required
+@require_POST
+def program_partner_cap(request, pk):
+    Scope.of(request.user).require(Role.PROGRAM_ADMIN)
+    program = get_object_or_404(GrantProgram, pk=pk)
+    form = forms.PartnerCapForm(request.POST, prefix="cap")
+    if form.is_valid():
+        try:
+            services.grant_partner_cap_set(actor=request.user, program=program,
+                                           **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("Partner cap set."))
+    else:
+        messages.error(request, _("Check the cap and try again."))
+    return redirect("grants:program_detail", pk=program.pk)
+
+
+@login_required
+def report(request):
+    _require_consulate_staff(request.user)
+    rows, totals = selectors.granted_report(user=request.user)
+    return render(request, "grants/report.html", {"rows": rows, "totals": totals})
+
