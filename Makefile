@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint messages demo
+.PHONY: install browser-deps run test test-postgres lint messages demo
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,18 +13,23 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+# The browser tests drive Debian's Chromium (never a downloaded build) and inject axe-core.
+browser-deps:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	npm ci --no-audit --no-fund
 
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v 0
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install browser-deps
 	$(PY) -m pytest -n 2 -q
 
 # The same suite against PostgreSQL (DATABASE_URL=postgres://...).
-test-postgres: install
+test-postgres: install browser-deps
 	$(PY) -m pytest -n 2 -q
 
 lint: install
