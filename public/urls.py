@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from public import views
 
 app_name = "public"
-urlpatterns = []
+urlpatterns = [
+    path("", views.lookup, name="lookup"),
+    path("card/<int:pk>/", views.reference_card, name="reference_card"),
+]
