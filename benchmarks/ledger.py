@@ -3,12 +3,19 @@
     .venv/bin/python benchmarks/ledger.py --quick
     .venv/bin/python benchmarks/ledger.py --duration 20 --sizes 1000000,10000000
 
-1. Posted transfers per second between many accounts with 1, 4 and 8 client processes, each
-   through the real `ledger.services.transfer_create` (one transaction per transfer), with p50 and
-   p99 latency; beside it pgbench's builtin tpcb-like on the same server, same clients and
-   duration, and the ratio.
+1. Posted transfers per second with 1, 4 and 8 client processes, each through the real
+   `ledger.services.transfer_create` (one transaction per transfer), with p50 and p99 latency;
+   beside it pgbench's builtin tpcb-like on the same server, same clients and duration, and the
+   ratio. Contention is made comparable: tpcb-like updates one of `scale` (8) branch rows per
+   transaction, so each transfer credits one of `--hot` (8) accounts and debits one of
+   `--accounts` limited accounts. Each client keeps one connection open for the run and runs
+   with DEBUG off (no query log), as pgbench keeps its connections.
 2. Balance read, statement page and full reconciliation with N transfers loaded (bulk-loaded with
    generate_series, counters kept consistent), to show they don't grow with N.
+
+`--profile N` instead measures client CPU per transfer (time.process_time over N transfers in
+one process, then a cProfile of them) and the queries one transfer sends: load-independent
+figures, unlike throughput on a shared machine.
 """
 
 import argparse
@@ -67,31 +74,41 @@ def prepare(args):
         services.transfer_create(key=f"bench:seed:{i}", debit_account_id=source.pk,
                                  credit_account_id=a.pk, amount=10**12, code="fund")
         ids.append(a.pk)
-    return ids
+    hot = [services.account_open(key=f"bench:hot:{i}", book="money", code="bench",
+                                 currency="USD", name=f"Bench hot {i}", program_ref="bench").pk
+           for i in range(args.hot)]
+    return ids, hot
 
 
-def client(args, ids, tag, deadline, queue):
+def one_transfer(services, rng, ids, hot, key):
+    """A posted transfer from a random limited account to one of the hot accounts (the
+    counterpart of tpcb-like's branch row)."""
+    services.transfer_create(key=key, debit_account_id=rng.choice(ids),
+                             credit_account_id=rng.choice(hot), amount=rng.randint(1, 100),
+                             code="disburse")
+
+
+def client(args, ids, hot, tag, deadline, queue):
     django_setup(args)
+    from django.conf import settings
     from django.db import connection, transaction
 
     from ledger import services
 
+    settings.DEBUG = False  # production settings: no query log kept per statement
     rng = random.Random(tag)
     latencies, n = [], 0
     while time.perf_counter() < deadline:
-        debit, credit = rng.sample(ids, 2)
         t0 = time.perf_counter()
         with transaction.atomic():
-            services.transfer_create(key=f"{tag}-{n}", debit_account_id=debit,
-                                     credit_account_id=credit, amount=rng.randint(1, 100),
-                                     code="disburse")
+            one_transfer(services, rng, ids, hot, f"{tag}-{n}")
         latencies.append(time.perf_counter() - t0)
         n += 1
     connection.close()
     queue.put(latencies)
 
 
-def run_ledger(args, ids, clients):
+def run_ledger(args, ids, hot, clients):
     from django.db import connections
 
     connections.close_all()
@@ -99,7 +116,7 @@ def run_ledger(args, ids, clients):
     queue = ctx.Queue()
     start = time.perf_counter() + 1.0
     deadline = start + args.duration
-    procs = [ctx.Process(target=client, args=(args, ids, f"c{clients}-{i}", deadline, queue))
+    procs = [ctx.Process(target=client, args=(args, ids, hot, f"c{clients}-{i}", deadline, queue))
              for i in range(clients)]
     for p in procs:
         p.start()
@@ -127,16 +144,52 @@ def run_pgbench(args, clients):
     return {"tps": tps, "avg": float(lat.group(1)) if lat else float("nan")}
 
 
-def throughput(args, ids):
-    print(f"\n## Posted transfers/s ({args.duration}s per run, {args.accounts} accounts)")
+def throughput(args, ids, hot):
+    print(f"\n## Posted transfers/s ({args.duration}s per run, {args.accounts} accounts"
+          f" -> {args.hot} hot accounts)")
     if not args.skip_pgbench:
         pgbench_init(args)
     print("clients | ledger tps | p50 ms | p99 ms | pgbench tps | ratio")
     for clients in args.clients:
-        mine = run_ledger(args, ids, clients)
+        mine = run_ledger(args, ids, hot, clients)
         theirs = run_pgbench(args, clients) if not args.skip_pgbench else {"tps": float("nan")}
         print(f"{clients:7d} | {mine['tps']:10.0f} | {mine['p50']:6.2f} | {mine['p99']:6.2f} |"
               f" {theirs['tps']:11.0f} | {mine['tps'] / theirs['tps']:.2f}", flush=True)
+
+
+def profile(args, ids, hot):
+    """Client CPU per transfer in one process (load-independent) and the queries of one."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from ledger import services
+
+    settings.DEBUG = False
+    rng = random.Random(0)
+
+    def run(tag, n):
+        for i in range(n):
+            with transaction.atomic():
+                one_transfer(services, rng, ids, hot, f"{tag}-{i}")
+
+    with CaptureQueriesContext(connection) as queries:
+        run("probe", 1)
+    print(f"\n## One transfer: {len(queries.captured_queries)} statements")
+    for q in queries.captured_queries:
+        print("  ", q["sql"][:100])
+    run("warm", 200)
+    t0, c0 = time.perf_counter(), time.process_time()
+    run("timed", args.profile)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"{args.profile} transfers in one process: client CPU {cpu / args.profile * 1000:.3f}"
+          f" ms, wall {wall / args.profile * 1000:.3f} ms per transfer")
+    profiler = cProfile.Profile(time.process_time)
+    profiler.runcall(run, "profiled", min(args.profile, 1000))
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 # Reads against a large history -------------------------------------------------------------
@@ -238,7 +291,11 @@ def main():
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--clients", default="1,4,8")
-    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--accounts", type=int, default=1000, help="limited debit accounts")
+    parser.add_argument("--hot", type=int, default=8,
+                        help="credit accounts (tpcb-like's branches: pgbench's scale)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="only measure client CPU per transfer over N transfers")
     parser.add_argument("--scale", type=int, default=8, help="pgbench -s")
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--quick", action="store_true",
@@ -253,9 +310,12 @@ def main():
     args.clients = [int(c) for c in args.clients.split(",")]
     args.sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# Fianza ledger benchmark ({args.server}, {os.cpu_count()} CPUs)")
-    ids = prepare(args)
+    ids, hot = prepare(args)
+    if args.profile:
+        profile(args, ids, hot)
+        return
     if not args.skip_throughput:
-        throughput(args, ids)
+        throughput(args, ids, hot)
     if not args.skip_reads:
         reads(args)
 

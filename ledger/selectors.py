@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -236,3 +236,79 @@ def counter_sums(*, start=None, end=None, account_ids=None) -> dict:
             counters[f"{side}s_pending"] = r["p"]
             counters[f"{side}s_posted"] = r["q"]
     return dict(result)
+
+
+# Clearing accounts past their date -----------------------------------------------------------
+
+CLEARING_CODES = ("partner_advance", "refund_receivable", "interest_receivable")
+ADVANCE_DAYS = 14  # a partner posts the bond with DHS within days of being paid
+RECEIVABLE_DAYS = 180  # DHS refunds a cancelled bond's principal and interest within months
+
+
+@dataclass
+class StaleClearing:
+    """A clearing account that has held a non-zero balance, unmoved, for longer than expected:
+    money sent to a partner and not yet posted as a bond (partner_advance), or a refund or
+    interest due from a partner and not yet received."""
+
+    account_id: int
+    code: str
+    program: str
+    currency: str
+    consulate_id: int | None
+    partner_id: int | None
+    amount: int  # held: credits posted - debits posted
+    last_movement: datetime
+    age_days: int
+    expected_days: int
+
+    @property
+    def label(self):
+        return CHART[self.code].label
+
+    @property
+    def row_keys(self):
+        """The reconciliation rows (program, currency, consulate, partner) it is part of."""
+        return {(self.program, self.currency, self.consulate_id, None),
+                (self.program, self.currency, None, self.partner_id)}
+
+
+def stale_clearing_balances(*, as_of=None, advance_days=ADVANCE_DAYS,
+                            receivable_days=RECEIVABLE_DAYS, program=None, currency=None,
+                            consulate_id=None, partner_id=None) -> list[StaleClearing]:
+    """Clearing accounts non-zero and unmoved for longer than their expected days, oldest
+    first. One query: the non-zero clearing accounts (O(accounts)), each with its latest debit
+    and latest credit read by the (account, created_at, id) indexes, never a scan of the
+    transfers. Filters as `reconciliation`'s for these (consulate and partner) accounts."""
+    as_of = as_of or timezone.now()
+    accounts = (Account.objects.filter(code__in=CLEARING_CODES)
+                .exclude(credits_posted=F("debits_posted")))
+    if program:
+        accounts = accounts.filter(program_ref=program)
+    if currency:
+        accounts = accounts.filter(currency=currency)
+    if consulate_id is not None:
+        accounts = accounts.filter(consulate_ref=consulate_id)
+    if partner_id is not None:
+        accounts = accounts.filter(partner_ref=partner_id)
+
+    def latest(side):
+        return Subquery(Transfer.objects.filter(**{f"{side}_account": OuterRef("pk")})
+                        .order_by("-created_at", "-id").values("created_at")[:1])
+
+    accounts = accounts.annotate(last_debit=latest("debit"), last_credit=latest("credit"))
+    found = []
+    for a in accounts.values("pk", "code", "program_ref", "currency", "consulate_ref",
+                             "partner_ref", "credits_posted", "debits_posted", "last_debit",
+                             "last_credit"):
+        last = max(t for t in (a["last_debit"], a["last_credit"]) if t is not None)
+        expected = advance_days if a["code"] == "partner_advance" else receivable_days
+        age = as_of - last
+        if age <= timedelta(days=expected):
+            continue
+        found.append(StaleClearing(
+            account_id=a["pk"], code=a["code"], program=a["program_ref"],
+            currency=a["currency"], consulate_id=a["consulate_ref"],
+            partner_id=a["partner_ref"], amount=a["credits_posted"] - a["debits_posted"],
+            last_movement=last, age_days=age.days, expected_days=expected))
+    return sorted(found, key=lambda s: (s.last_movement, s.account_id))

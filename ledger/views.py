@@ -37,13 +37,21 @@ def _row_visible(scope, row):
     return row.partner_id in scope.partner_ids or scope.is_headquarters()
 
 
-def _labels(rows):
-    """Names of the rows' consulates and partners: one query each."""
-    consulates = Consulate.objects.in_bulk({r.consulate_id for r in rows if r.consulate_id})
-    partners = PartnerOrganization.objects.in_bulk({r.partner_id for r in rows if r.partner_id})
+def _labels(rows, stale=()):
+    """Names of the rows' (and stale clearing accounts') consulates and partners: one query
+    each."""
+    consulates = Consulate.objects.in_bulk(
+        {r.consulate_id for r in (*rows, *stale) if r.consulate_id})
+    partners = PartnerOrganization.objects.in_bulk(
+        {r.partner_id for r in (*rows, *stale) if r.partner_id})
     for row in rows:
         owner = consulates.get(row.consulate_id) or partners.get(row.partner_id)
         row.label = str(owner) if owner else f"#{row.consulate_id or row.partner_id}"
+    for item in stale:
+        consulate, partner = consulates.get(item.consulate_id), partners.get(item.partner_id)
+        item.consulate_label = str(consulate) if consulate else f"#{item.consulate_id}"
+        item.partner_label = str(partner) if partner else f"#{item.partner_id}"
+        item.amount_display = format_amount(item.amount, item.currency)
     return rows
 
 
@@ -52,17 +60,28 @@ def reconciliation(request):
     scope = _scope(request)
     form = ReconciliationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    rows = selectors.reconciliation(
-        program=filters.get("program") or None, currency=filters.get("currency") or None,
-        consulate_id=filters.get("consulate"), partner_id=filters.get("partner"),
-        date_from=filters.get("date_from"), date_to=filters.get("date_to"))
-    rows = _labels([r for r in rows if _row_visible(scope, r)])
+    dims = {"program": filters.get("program") or None,
+            "currency": filters.get("currency") or None,
+            "consulate_id": filters.get("consulate"), "partner_id": filters.get("partner")}
+    rows = selectors.reconciliation(**dims, date_from=filters.get("date_from"),
+                                    date_to=filters.get("date_to"))
+    rows = [r for r in rows if _row_visible(scope, r)]
     if request.GET.get("format") == "csv":
-        return _csv(rows)
+        return _csv(_labels(rows))
+    stale = _stale_clearing(rows, dims)
     return render(request, "ledger/reconciliation.html", {
-        "form": form, "rows": [_display(r) for r in rows], "figures": _figure_labels(),
+        "form": form, "rows": [_display(r) for r in _labels(rows, stale)],
+        "figures": _figure_labels(), "stale": stale,
+        "advance_days": selectors.ADVANCE_DAYS, "receivable_days": selectors.RECEIVABLE_DAYS,
         "period": bool(filters.get("date_from") or filters.get("date_to")),
     })
+
+
+def _stale_clearing(rows, dims):
+    """Clearing accounts past their date, scoped as the rows are: with the same filters, and
+    only those that are part of a row shown (a consulate's or a partner's)."""
+    shown = {(r.program, r.currency, r.consulate_id, r.partner_id) for r in rows}
+    return [s for s in selectors.stale_clearing_balances(**dims) if s.row_keys & shown]
 
 
 def _figure_labels():

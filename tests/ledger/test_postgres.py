@@ -8,7 +8,7 @@ from django.db import IntegrityError, InternalError, connection, connections, tr
 from django.db.utils import DatabaseError
 
 from ledger import funds, services
-from ledger.exceptions import CapExceeded
+from ledger.exceptions import CapExceeded, IdempotencyConflict, LimitExceeded
 from ledger.models import Account, Transfer
 from ledger.verify import verify
 from tests.ledger.factories import AccountFactory, LimitedAccountFactory, funded_program
@@ -149,3 +149,68 @@ def test_flush_still_empties_the_ledger():
     with pytest.raises((InternalError, DatabaseError)), transaction.atomic(), \
             connection.cursor() as cursor:
         cursor.execute("TRUNCATE ledger_transfer CASCADE")
+
+
+def test_one_transfer_is_two_statements_without_savepoint():
+    """The PostgreSQL path: lock (and replay probe), then insert + counters, in the caller's
+    transaction; no savepoint since nothing is written before the last statement."""
+    from django.test.utils import CaptureQueriesContext
+
+    source, target = AccountFactory(), LimitedAccountFactory()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        services.transfer_create(key="t", debit_account_id=source.pk,
+                                 credit_account_id=target.pk, amount=500, code="fund")
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any("SAVEPOINT" in s for s in sql)
+    assert len([s for s in sql if s not in ("BEGIN", "COMMIT")]) == 2
+    target.refresh_from_db()
+    assert target.credits_posted == 500 and verify() == []
+
+
+def test_refusal_without_savepoint_changes_nothing_and_keeps_the_transaction():
+    source, wallet, sink = AccountFactory(), LimitedAccountFactory(), AccountFactory()
+    with transaction.atomic():
+        services.transfer_create(key="seed", debit_account_id=source.pk,
+                                 credit_account_id=wallet.pk, amount=1_000, code="fund")
+        with pytest.raises(LimitExceeded):
+            services.transfer_create(key="too-much", debit_account_id=wallet.pk,
+                                     credit_account_id=sink.pk, amount=1_001, code="disburse")
+        with pytest.raises(IdempotencyConflict):
+            services.transfer_create(key="seed", debit_account_id=source.pk,
+                                     credit_account_id=wallet.pk, amount=999, code="fund")
+        # The transaction is still usable and holds only what succeeded.
+        services.transfer_create(key="ok", debit_account_id=wallet.pk,
+                                 credit_account_id=sink.pk, amount=400, code="disburse")
+    assert not Transfer.objects.filter(pk="too-much").exists()
+    wallet.refresh_from_db()
+    assert (wallet.debits_posted, wallet.credits_posted) == (400, 1_000)
+    assert verify() == []
+
+
+def test_racing_transfers_through_hot_accounts_never_overspend():
+    source, sink = AccountFactory(), AccountFactory()
+    wallets = [LimitedAccountFactory() for _ in range(2)]
+    for i, w in enumerate(wallets):
+        services.transfer_create(key=f"seed-{i}", debit_account_id=source.pk,
+                                 credit_account_id=w.pk, amount=1_000, code="fund")
+
+    def spend(i):
+        done = 0
+        for n in range(10):
+            try:
+                with transaction.atomic():
+                    services.transfer_create(key=f"spend-{i}-{n}",
+                                             debit_account_id=wallets[n % 2].pk,
+                                             credit_account_id=sink.pk, amount=30,
+                                             code="disburse")
+                done += 1
+            except LimitExceeded:
+                pass
+        return done
+
+    results, errors = run_threads(spend)
+    assert errors == []
+    assert sum(results) == 2 * (1_000 // 30)  # each wallet allows exactly 33
+    sink.refresh_from_db()
+    assert sink.credits_posted == sum(results) * 30
+    assert verify() == []
