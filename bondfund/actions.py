@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
@@ -19,6 +20,7 @@ class Action:
     may: object  # (user, request) -> bool
     style: str = ""
     arguments: object = None  # (cleaned_data, currency) -> service keyword arguments
+    then: object = None  # (service result) -> URL to go to instead of the request's page
 
     def kwargs(self, cleaned, currency):
         if self.arguments:
@@ -66,9 +68,10 @@ ACTIONS = {a.slug: a for a in [
            (State.APPROVED,), finance, "secondary"),
     Action("lift-stay", _("Lift the stay"), forms.CommentForm, services.bond_request_lift_stay,
            (State.STAYED,), finance),
-    Action("disburse", _("Record the disbursement"), forms.DisburseForm,
-           services.bond_request_disburse, (State.APPROVED,), finance,
-           arguments=_money_fields("amount")),
+    Action("request-payment", _("Release payment to the obligor"), forms.CommentForm,
+           services.bond_request_request_payment, (State.APPROVED,), finance,
+           then=lambda disbursement: reverse("payments:disbursement_detail",
+                                             args=[disbursement.pk])),
     Action("void", _("Void (release the reservation)"), forms.ReasonForm,
            services.bond_request_void, (State.APPROVED, State.STAYED), finance, "danger"),
     Action("withdraw", _("Withdraw"), forms.ReasonForm, services.bond_request_withdraw,

@@ -8,6 +8,13 @@ class BondfundConfig(AppConfig):
     verbose_name = _("Bond fund")
 
     def ready(self):
+        from bondfund import receivers
+        from payments import signals
+
+        signals.disbursement_paid.connect(receivers.on_paid, dispatch_uid="bondfund-paid")
+        signals.disbursement_reversed.connect(receivers.on_reversed,
+                                              dispatch_uid="bondfund-reversed")
+        signals.disbursement_failed.connect(receivers.on_failed, dispatch_uid="bondfund-failed")
         try:
             from core.history import register_history_provider
         except ImportError:  # core/history.py not there yet: nothing to register with

@@ -24,6 +24,7 @@ from bondfund.models import (
 )
 from core.models import Beneficiary, Consulate, PartnerOrganization, User
 from core.uploads import check_upload
+from payments import services as payments
 
 PROGRAM = "Programa piloto de fianzas Chicago 2025"
 MEMO = "demo"
@@ -142,9 +143,7 @@ def _walk(req, target, users, amount):
         State.SUBMITTED: lambda: services.bond_request_submit(actor=officer, request_id=req.pk),
         State.APPROVED: lambda: [services.bond_request_approve(actor=a, request_id=req.pk)
                                  for a in approvers[:_approvals_needed(req)]],
-        State.DISBURSED: lambda: services.bond_request_disburse(
-            actor=approvers[0], request_id=req.pk, amount=usd(amount), method="wire",
-            reference=f"FW-DEMO-{req.pk}", paid_on=D(2025, 12, 4)),
+        State.DISBURSED: lambda: _pay_by_wire(req, approvers[0]),
         State.POSTED: lambda: services.bond_request_confirm_posting(
             actor=partner, request_id=req.pk, posted_on=D(2025, 12, 5),
             receipt=_pdf("I-305.pdf")),
@@ -165,6 +164,14 @@ def _walk(req, target, users, amount):
     if target == State.BREACHED and _state(req) == State.RELEASED:
         services.bond_request_breach(actor=officer, request_id=req.pk,
                                      breached_on=D(2026, 4, 10))
+
+
+def _pay_by_wire(req, approver):
+    """Through payments, as the approver would: request, then record the wire (no Stripe)."""
+    disbursement = services.bond_request_request_payment(actor=approver, request_id=req.pk)
+    payments.disbursement_record_manual(
+        disbursement_id=disbursement.pk, actor=approver, method="wire",
+        reference=f"FW-DEMO-{req.pk}", sent_on=D(2025, 12, 4))
 
 
 def _approvals_needed(req):

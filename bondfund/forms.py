@@ -10,7 +10,6 @@ from bondfund.models import (
     MINIMUM_BOND,
     Authority,
     BondType,
-    DisbursementMethod,
     DocumentKind,
     IneligibleReason,
 )
@@ -183,13 +182,6 @@ class IneligibleForm(CommentForm):
 
 class StayForm(CommentForm):
     filed_on = forms.DateField(label=_("EOIR-43 filed on"), widget=DateInput)
-
-
-class DisburseForm(CommentForm):
-    amount = amount_field(_("Amount paid (USD)"), min_value=Decimal("0.01"))
-    method = forms.ChoiceField(label=_("Method"), choices=DisbursementMethod.choices)
-    reference = forms.CharField(label=_("Payment reference"), max_length=100)
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)
 
 
 class PostingForm(CommentForm):

@@ -198,6 +198,9 @@ class IneligibleReason(models.TextChoices):
 
 
 class DisbursementMethod(models.TextChoices):
+    """The rails of payments.Disbursement, as recorded on the bond once the money left."""
+
+    STRIPE_TRANSFER = "stripe_transfer", _("Stripe transfer")
     ACH = "ach", _("ACH")
     WIRE = "wire", _("Wire")
     CHECK = "check", _("Check")
@@ -233,8 +236,10 @@ class BondRequest(FSMModelMixin, models.Model):
     reservation_key = models.CharField(max_length=200, blank=True, editable=False)
     stayed_on = models.DateField(_("EOIR-43 filed on"), null=True, blank=True)
     disbursed_amount = money_field(_("amount disbursed"), null=True, blank=True)
-    disbursement_method = models.CharField(_("method"), max_length=8,
+    disbursement_method = models.CharField(_("method"), max_length=20,
                                            choices=DisbursementMethod.choices, blank=True)
+    # The payments.Disbursement that paid this bond (empty again if its transfer was reversed).
+    payment_id = models.UUIDField(_("payment"), null=True, blank=True, editable=False)
     disbursement_reference = models.CharField(_("payment reference"), max_length=100,
                                               blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
@@ -325,11 +330,22 @@ class BondRequest(FSMModelMixin, models.Model):
         pass
 
     @transition(field=state, source=State.APPROVED, target=State.DISBURSED)
-    def disburse(self, *, amount, payment_method, reference, paid_on):
+    def disburse(self, *, payment_id, amount, payment_method, reference, paid_on):
+        self.payment_id = payment_id
         self.disbursed_amount = amount
         self.disbursement_method = payment_method
         self.disbursement_reference = reference
         self.disbursed_on = paid_on
+
+    @transition(field=state, source=State.DISBURSED, target=State.APPROVED)
+    def payment_reversed(self, *, reservation_key):
+        """The transfer came back: approved again, on a fresh reservation."""
+        self.payment_id = None
+        self.disbursed_amount = None
+        self.disbursement_method = ""
+        self.disbursement_reference = ""
+        self.disbursed_on = None
+        self.reservation_key = reservation_key
 
     @transition(field=state, source=State.DISBURSED, target=State.POSTED)
     def confirm_posting(self, posted_on):

@@ -10,6 +10,7 @@ from core.models import AuditEvent, Beneficiary, Consulate, PartnerOrganization,
 from core.money import from_minor
 from core.tenancy import Scope
 from ledger import selectors as ledger_selectors
+from payments.models import Disbursement
 
 OVERDUE_REFUND_DAYS = 90
 PROGRAM_READERS = (Role.PROGRAM_ADMIN, Role.AUDITOR, Role.FINANCE_APPROVER)
@@ -41,6 +42,12 @@ def beneficiary_for_bond(user, pk):
     qs = Beneficiary.objects.active().filter(
         scope.consulate_q("consulate", Role.CONSULATE_OFFICER))
     return get_object_or_404(qs, pk=pk)
+
+
+def disbursements_of(req):
+    """The payments made or tried for this bond, newest first (the page links to each)."""
+    return Disbursement.objects.filter(object_type=BondRequest._meta.label_lower,
+                                       object_id=str(req.pk)).order_by("-created_at")
 
 
 def bond_request_history(req):

@@ -6,6 +6,7 @@ from the request and step, records the audit event and queues the e-mail for aft
 """
 
 import hashlib
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,6 +39,13 @@ from core.tenancy import Scope
 from core.uploads import store_upload
 from ledger import funds
 from ledger.exceptions import CapExceeded, LimitExceeded
+from payments import services as payments
+from payments.models import ENDED as PAYMENT_ENDED
+from payments.models import Disbursement
+from payments.models import Method as PaymentMethod
+from payments.models import Status as PaymentStatus
+
+logger = logging.getLogger(__name__)
 
 DECISION_FIELDS = ("authority", "decided_on", "judge_or_court", "amount", "bond_type",
                    "conditions")
@@ -267,7 +275,7 @@ def _record(req, *, actor, action, before, comment="", changes=None, notify_user
     audit_record(actor=actor, action=f"bond_request.{action}", obj=req,
                  changes={"state": [before, req.state], **(changes or {})}, comment=comment,
                  consulate_id=req.consulate_id, partner_id=req.obligor_id)
-    users = [u for u in notify_users if u.pk != actor.pk]
+    users = [u for u in notify_users if u.pk != getattr(actor, "pk", None)]
     if users:
         notify(users=users, subject=format_lazy(_("Bond request {ref}: {state}"),
                                                 ref=req.reference,
@@ -355,6 +363,7 @@ def bond_request_withdraw(*, actor, request_id, comment):
     with transaction.atomic():
         req = _lock(request_id)
         _require(is_officer(actor, req))
+        _require_no_payment_under_way(req)
         before = req.state
         _proceed(req, req.withdraw)
         if before in (State.APPROVED, State.STAYED):
@@ -445,6 +454,7 @@ def bond_request_stay(*, actor, request_id, filed_on, comment=""):
     with transaction.atomic():
         req = _lock(request_id)
         _require(is_finance(actor, req))
+        _require_no_payment_under_way(req)
         before = req.state
         _proceed(req, req.stay, filed_on=filed_on)
         return _record(req, actor=actor, action="stay", before=before, comment=comment,
@@ -467,6 +477,7 @@ def bond_request_void(*, actor, request_id, comment):
         req = _lock(request_id)
         _require(is_finance(actor, req))
         _need(comment, _("Give the reason for voiding."))
+        _require_no_payment_under_way(req)
         before = req.state
         _proceed(req, req.void)
         funds.release(key=_key(req, "void"), reservation_key=req.reservation_key,
@@ -475,30 +486,170 @@ def bond_request_void(*, actor, request_id, comment):
                        notify_users=_officers(req) + _obligor_staff(req))
 
 
-def bond_request_disburse(*, actor, request_id, amount, method, reference, paid_on,
-                          comment=""):
-    """The money left the fund (a recorded ACH/wire/check now; Stripe's transfer later)."""
+def bond_request_request_payment(*, actor, request_id, comment=""):
+    """A finance approver asks payments to pay the approved amount to the obligor.
+
+    The approver then releases it on the disbursement's page (Stripe or a recorded ACH, wire
+    or check); the bond becomes `disbursed` only when payments says the money left. The
+    request goes to payments without an actor so that the same approver may release it:
+    their permission is checked here and again by payments on release.
+    """
     with transaction.atomic():
         req = _lock(request_id)
         _require(is_finance(actor, req))
         if req.state == State.STAYED:
             raise ValidationError(_("The bond is stayed (EOIR-43): it cannot be paid until "
                                     "the stay is lifted."))
-        if str(amount.currency) != req.program.currency or amount.amount <= 0:
-            raise ValidationError(_("Enter a positive amount in %(currency)s.")
-                                  % {"currency": req.program.currency})
-        if req.state == State.APPROVED and amount > req.amount:
-            raise ValidationError(_("The amount paid is above the approved %(amount)s.")
-                                  % {"amount": req.amount})
+        _require_state(req, State.APPROVED)
+        live = payment_under_way(req)
+        if live is not None:
+            return live
+        disbursement = payments.disbursement_request(
+            object_type=BondRequest._meta.label_lower, object_id=req.pk,
+            reservation_key=req.reservation_key, amount=to_minor(req.amount),
+            currency=req.program.currency, consulate_id=req.consulate_id, actor=None,
+            payee_partner=req.obligor,
+            memo=str(format_lazy(_("Bond {ref}"), ref=req.reference)),
+        )
+        audit_record(actor=actor, action="bond_request.request_payment", obj=req,
+                     changes={"disbursement": disbursement.pk, "amount": req.amount},
+                     comment=comment, consulate_id=req.consulate_id, partner_id=req.obligor_id)
+        return disbursement
+
+
+def payment_under_way(req):
+    """The requested or sent disbursement of this bond, if any."""
+    return (Disbursement.objects.filter(object_type=BondRequest._meta.label_lower,
+                                        object_id=str(req.pk))
+            .exclude(status__in=PAYMENT_ENDED).exclude(status=PaymentStatus.PAID).first())
+
+
+def _require_no_payment_under_way(req):
+    if payment_under_way(req) is not None:
+        raise ValidationError(_("A payment of this bond was requested: it must be paid or "
+                                "fail before the request can change."))
+
+
+def _locked_for_payment(disbursement):
+    """The bond a disbursement pays, locked; None if the disbursement is not one of ours."""
+    if not str(disbursement.object_id).isdigit():
+        return None
+    req = BondRequest.objects.select_for_update().filter(pk=disbursement.object_id).first()
+    if req is None or req.reservation_key != disbursement.reservation_key and \
+            req.payment_id != disbursement.pk:
+        logger.error("Disbursement %s names no bond request it can pay", disbursement.pk)
+        return None
+    return req
+
+
+def _payment_actor(disbursement):
+    """Who released the payment; None (the system, on Stripe's word) if nobody did."""
+    return disbursement.released_by
+
+
+def bond_request_disburse(*, disbursement):
+    """The money left the fund (payments' `disbursement_paid`): post the reservation and move
+    the bond to `disbursed`. Permission was checked by payments when the approver released
+    it. A replay of the same disbursement changes nothing."""
+    with transaction.atomic():
+        req = _locked_for_payment(disbursement)
+        if req is None or req.payment_id == disbursement.pk:
+            return req
+        if req.state != State.APPROVED:
+            raise ValidationError(
+                _("Bond request %(ref)s is “%(state)s”: a payment cannot be recorded for it.")
+                % {"ref": req.reference, "state": req.get_state_display()})
+        d = disbursement
+        amount = from_minor(d.amount, d.currency)
+        reference = d.manual_reference or d.stripe_transfer_id or str(d.pk)
+        paid_on = d.manual_date or timezone.localdate(d.paid_at)
         before = req.state
-        _proceed(req, req.disburse, amount=amount, payment_method=method, reference=reference,
-                 paid_on=paid_on)
-        funds.disburse(key=_key(req, "disburse"), reservation_key=req.reservation_key,
-                       amount=to_minor(amount), purpose="bond", actor_id=actor.pk,
-                       reference=reference or req.reference)
-        return _record(req, actor=actor, action="disburse", before=before, comment=comment,
-                       changes={"amount": amount, "method": method, "reference": reference},
+        _proceed(req, req.disburse, payment_id=d.pk, amount=amount, payment_method=d.method,
+                 reference=reference, paid_on=paid_on)
+        funds.disburse(key=f"disburse:{d.pk}", reservation_key=req.reservation_key,
+                       amount=d.amount, purpose="bond", actor_id=d.released_by_id,
+                       reference=str(d.pk))
+        return _record(req, actor=_payment_actor(d), action="disburse", before=before,
+                       changes={"amount": amount, "method": d.method, "reference": reference,
+                                "disbursement": d.pk, "confirmed_by": _confirmed_by(d)},
                        notify_users=_obligor_staff(req) + _officers(req))
+
+
+def _confirmed_by(d):
+    return "stripe" if d.method == PaymentMethod.STRIPE_TRANSFER else "finance approver"
+
+
+def bond_request_payment_reversed(*, disbursement):
+    """The transfer that paid the bond came back (payments' `disbursement_reversed`).
+
+    The ledger reverses the disbursement's postings, which puts the budget back to
+    available (the spent reservation cannot be re-opened); the bond goes back to `approved`
+    on a fresh reservation of the same amount, so the approver can request payment again or
+    void it, as for any approved bond. Should a cap lowered since then refuse the new
+    reservation, the approval is voided instead. Past `disbursed` (the partner already posted
+    the bond with ICE) nothing is undone here: finance is told to settle it by hand.
+    """
+    with transaction.atomic():
+        req = _locked_for_payment(disbursement)
+        if req is None or req.payment_id != disbursement.pk:
+            return req  # not the bond's payment any more: a replay
+        d = disbursement
+        reason = d.last_error or _("Stripe reversed the transfer.")
+        if req.state != State.DISBURSED:
+            audit_record(actor=None, action="bond_request.payment_reversed_late", obj=req,
+                         changes={"disbursement": d.pk, "state": [req.state, req.state]},
+                         comment=str(_("The payment came back after the bond was posted; "
+                                       "settle it by hand.")),
+                         consulate_id=req.consulate_id, partner_id=req.obligor_id)
+            _notify_payment_problem(req, "payment_reversed")
+            return req
+        funds.disbursement_reverse(key=f"reverse:{d.pk}",
+                                   reservation_key=req.reservation_key, reference=str(d.pk))
+        before = req.state
+        key = _key(req, f"reserve:{d.pk}")
+        _proceed(req, req.payment_reversed, reservation_key=key)
+        try:
+            with transaction.atomic():
+                _reserve_again(req, key, d)
+        except CapExceeded:
+            _proceed(req, req.void)
+            return _record(req, actor=None, action="payment_reversed", before=before,
+                           comment=str(reason),
+                           changes={"disbursement": d.pk, "reserved_again": False},
+                           notify_users=_approvers(req) + _officers(req))
+        return _record(req, actor=None, action="payment_reversed", before=before,
+                       comment=str(reason), changes={"disbursement": d.pk,
+                                                     "reserved_again": True},
+                       notify_users=_approvers(req) + _officers(req))
+
+
+def _reserve_again(req, key, d):
+    funds.reserve(key=key, program=req.program.ledger_ref, currency=req.program.currency,
+                  consulate_id=req.consulate_id, partner_id=req.obligor_id,
+                  amount=to_minor(req.amount), reference=req.reference)
+
+
+def bond_request_payment_failed(*, disbursement):
+    """Stripe refused the transfer: nothing moved, the reservation stands; noted on the bond."""
+    with transaction.atomic():
+        req = _locked_for_payment(disbursement)
+        if req is None:
+            return None
+        audit_record(actor=None, action="bond_request.payment_failed", obj=req,
+                     changes={"disbursement": disbursement.pk}, comment=disbursement.last_error,
+                     consulate_id=req.consulate_id, partner_id=req.obligor_id)
+        _notify_payment_problem(req, "payment_failed")
+        return req
+
+
+def _notify_payment_problem(req, notice):
+    notify(users=_approvers(req),
+           subject=format_lazy(_("Bond request {ref}: the payment needs attention"),
+                               ref=req.reference),
+           template_name="bondfund/emails/transition.txt",
+           context={"request_ref": req.reference, "beneficiary": str(req.beneficiary),
+                    "state": req.state, "comment": "", "notice": notice,
+                    "path": reverse("bondfund:request_detail", args=[req.pk])})
 
 
 def bond_request_confirm_posting(*, actor, request_id, posted_on, receipt, comment=""):

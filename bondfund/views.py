@@ -54,6 +54,7 @@ def request_detail(request, pk, bound=None):
         "req": req,
         "actions": actions,
         "history": selectors.bond_request_history(req),
+        "disbursements": selectors.disbursements_of(req),
         "approvals": req.approvals.select_related("approver"),
         "documents": req.documents.all(),
         "problems": services.eligibility_problems(req) if req.state == State.DRAFT else [],
@@ -78,12 +79,14 @@ def request_action(request, pk, action):
         messages.error(request, _("Please correct the errors below."))
         return request_detail(request, pk, bound=(step.slug, form))
     try:
-        step.service(actor=request.user, request_id=req.pk,
-                     **step.kwargs(form.cleaned_data, req.program.currency))
+        result = step.service(actor=request.user, request_id=req.pk,
+                              **step.kwargs(form.cleaned_data, req.program.currency))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+        if step.then:
+            return redirect(step.then(result))
     return redirect("bondfund:request_detail", pk=req.pk)
 
 

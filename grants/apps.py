@@ -8,6 +8,13 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Relief grants")
 
     def ready(self):
+        from grants import receivers
+        from payments import signals
+
+        signals.disbursement_paid.connect(receivers.on_paid, dispatch_uid="grants-paid")
+        signals.disbursement_reversed.connect(receivers.on_reversed,
+                                              dispatch_uid="grants-reversed")
+        signals.disbursement_failed.connect(receivers.on_failed, dispatch_uid="grants-failed")
         from core.history import register_history_provider
         from grants.selectors import beneficiary_grant_history
 

@@ -13,6 +13,7 @@ from core.models import Beneficiary, Consulate, PartnerOrganization, User
 from core.uploads import check_upload
 from grants import services
 from grants.models import DocumentKind, GrantKind, GrantProgram, PayeeKind
+from payments import services as payments
 
 REINTEGRATION = "Programa de reintegración México te abraza"
 MEDICAL = "Repatriación médica"
@@ -126,9 +127,11 @@ def _applications(programs, users):
     made = 0
 
     def disburse(application, method, reference):
-        return services.grant_application_disburse(
-            actor=approver, application=application, amount=application.amount.amount,
-            method=method, reference=reference, disbursed_on=today)
+        """Through payments, as the approver would: request, then record the payment."""
+        disbursement = services.grant_application_request_payment(actor=approver,
+                                                                  application=application)
+        payments.disbursement_record_manual(disbursement_id=disbursement.pk, actor=approver,
+                                            method=method, reference=reference, sent_on=today)
 
     # 1. Reintegration, the whole way: card loaded, receipt signed, closed.
     card = _open(programs[REINTEGRATION], officer, people[0], Decimal("2000"),

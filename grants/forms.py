@@ -9,7 +9,6 @@ from core.approvals import validate_tiers
 from core.models import Consulate, PartnerOrganization
 from core.uploads import CheckedFileField
 from grants.models import (
-    DisbursementMethod,
     DocumentKind,
     GrantKind,
     GrantProgram,
@@ -107,15 +106,6 @@ class DocumentForm(forms.Form):
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class DisburseForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount paid"), **AMOUNT)
-    method = forms.ChoiceField(label=_("Method"), choices=DisbursementMethod.choices)
-    reference = forms.CharField(label=_("Payment reference"), max_length=120)
-    disbursed_on = forms.DateField(label=_("Date paid"), widget=forms.DateInput(
-        attrs={"type": "date"}))
-    comment = forms.CharField(label=_("Comment"), required=False)
 
 
 class ReceiptForm(forms.Form):

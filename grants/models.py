@@ -229,6 +229,8 @@ class GrantApplication(FSMModelMixin, models.Model):
     disbursement_reference = models.CharField(_("payment reference"), max_length=120,
                                               blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    # The payments.Disbursement that paid this grant (empty again if its transfer was reversed).
+    payment_id = models.UUIDField(_("payment"), null=True, blank=True, editable=False)
     received_on = models.DateField(_("received on"), null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -298,11 +300,22 @@ class GrantApplication(FSMModelMixin, models.Model):
         self.closed_at = timezone.now()
 
     @transition(field=state, source=State.APPROVED, target=State.DISBURSED)
-    def disburse(self, *, amount, payment_method, reference, disbursed_on):
+    def disburse(self, *, payment_id, amount, payment_method, reference, disbursed_on):
+        self.payment_id = payment_id
         self.disbursed_amount = amount
         self.disbursement_method = payment_method
         self.disbursement_reference = reference
         self.disbursed_on = disbursed_on
+
+    @transition(field=state, source=State.DISBURSED, target=State.APPROVED)
+    def payment_reversed(self, *, reservation_key):
+        """The transfer came back: approved again, on a fresh reservation."""
+        self.payment_id = None
+        self.disbursed_amount = None
+        self.disbursement_method = ""
+        self.disbursement_reference = ""
+        self.disbursed_on = None
+        self.reservation_key = reservation_key
 
     @transition(field=state, source=State.DISBURSED, target=State.CONFIRMED)
     def confirm_receipt(self, *, received_on):

@@ -14,6 +14,7 @@ from core.money import from_minor
 from core.tenancy import Scope
 from grants.models import GRANTED_STATES, GrantAllocation, GrantApplication, GrantProgram, State
 from ledger import selectors as ledger_selectors
+from payments.models import Disbursement
 
 CONSULATE_ROLES = (Role.CONSULATE_OFFICER, Role.FINANCE_APPROVER, Role.PROGRAM_ADMIN,
                    Role.AUDITOR)
@@ -197,3 +198,9 @@ def beneficiary_grant_history(beneficiary, user):
         )
         for a in applications
     ]
+
+
+def disbursements_of(application):
+    """The payments made or tried for this application, newest first."""
+    return Disbursement.objects.filter(object_type=GrantApplication._meta.label_lower,
+                                       object_id=str(application.pk)).order_by("-created_at")

@@ -4,6 +4,7 @@ Each runs in one transaction: lock the row, check the user's role and the guards
 transition, post to the ledger, write the audit event, and queue e-mail for after the commit.
 """
 
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from core.notify import notify
 from core.tenancy import Scope
 from core.uploads import store_upload
 from grants.models import (
+    DisbursementMethod,
     DocumentKind,
     EligibilityQuestion,
     GrantAllocation,
@@ -37,6 +39,12 @@ from grants.models import (
 )
 from ledger import funds
 from ledger.exceptions import CapExceeded, LedgerError, LimitExceeded
+from payments import services as payments
+from payments.models import Disbursement
+from payments.models import Method as PaymentMethod
+from payments.models import Status as PaymentStatus
+
+logger = logging.getLogger(__name__)
 
 
 def money_display(money):
@@ -394,6 +402,7 @@ def grant_application_withdraw(*, actor, application, comment=""):
     with transaction.atomic():
         application = _locked(application)
         _require_consulate_role(actor, application, Role.CONSULATE_OFFICER)
+        _require_no_payment_under_way(application)
         _check_state(application, "withdraw")
         was_approved = application.state == State.APPROVED
         _transition(application, "withdraw", actor=actor, action="withdraw",
@@ -513,6 +522,7 @@ def grant_application_void(*, actor, application, comment):
     with transaction.atomic():
         application = _locked(application)
         _require_approver(actor, application)
+        _require_no_payment_under_way(application)
         _transition(application, "void", actor=actor, action="void", comment=comment)
         _release(application, actor)
         _notify(_officers_of(application), application,
@@ -521,34 +531,167 @@ def grant_application_void(*, actor, application, comment):
     return application
 
 
-def grant_application_disburse(*, actor, application, amount, method, reference,
-                               disbursed_on, comment=""):
-    """Record that the money left: posts the reservation for `amount` as a grant expense.
+def grant_application_request_payment(*, actor, application, comment=""):
+    """A finance approver asks payments to pay the approved amount to the payee.
 
-    The one path for a disbursement, whether recorded by hand or by the payments app once
-    its transfer succeeded.
+    The approver then releases it on the disbursement's page: by Stripe when the payee is a
+    partner with a connected account, otherwise by a recorded wire, ACH, check, card or SPEI.
+    The application becomes `disbursed` only when payments says the money left. The request
+    goes to payments without an actor so the same approver may release it: permission is
+    checked here and again by payments on release.
     """
     with transaction.atomic():
         application = _locked(application)
         _require_approver(actor, application)
+        if application.state != State.APPROVED:
+            raise ValidationError(OUT_OF_ORDER % {"state": application.get_state_display()})
+        live = payment_under_way(application)
+        if live is not None:
+            return live
+        partner = application.payee_partner if application.payee_kind == PayeeKind.PARTNER \
+            else None
+        details = "\n".join(v for v in (application.payee_account, application.payee_address)
+                            if v)
+        disbursement = payments.disbursement_request(
+            object_type=GrantApplication._meta.label_lower, object_id=application.pk,
+            reservation_key=application.reservation_key,
+            amount=to_minor(application.amount), currency=application.program.currency,
+            consulate_id=application.consulate_id, actor=None, payee_partner=partner,
+            payee_name="" if partner else application.payee_name, payee_details=details,
+            memo=str(_("Grant %(number)s") % {"number": application.number}),
+        )
+        audit_record(actor=actor, action="grant_application.request_payment", obj=application,
+                     changes={"disbursement": disbursement.pk,
+                              "amount": str(application.amount)},
+                     comment=comment, consulate_id=application.consulate_id,
+                     partner_id=application.payee_partner_id)
+    return disbursement
+
+
+def payment_under_way(application):
+    """The requested or sent disbursement of this application, if any."""
+    return (Disbursement.objects.filter(object_type=GrantApplication._meta.label_lower,
+                                        object_id=str(application.pk))
+            .filter(status__in=(PaymentStatus.REQUESTED, PaymentStatus.SENT)).first())
+
+
+def _require_no_payment_under_way(application):
+    if payment_under_way(application) is not None:
+        raise ValidationError(_("A payment of this grant was requested: it must be paid or "
+                                "fail before the application can change."))
+
+
+def _locked_for_payment(disbursement):
+    """The application a disbursement pays, locked; None if it is not one of ours."""
+    if not str(disbursement.object_id).isdigit():
+        return None
+    application = (GrantApplication.objects.select_for_update(of=("self",))
+                   .select_related("program", "beneficiary", "consulate")
+                   .filter(pk=disbursement.object_id).first())
+    if application is None or (application.reservation_key != disbursement.reservation_key
+                               and application.payment_id != disbursement.pk):
+        logger.error("Disbursement %s names no grant application it can pay", disbursement.pk)
+        return None
+    return application
+
+
+PAYMENT_METHODS = {PaymentMethod.STRIPE_TRANSFER: DisbursementMethod.STRIPE}
+
+
+def grant_application_disburse(*, disbursement):
+    """The money left (payments' `disbursement_paid`): post the reservation as a grant
+    expense and move the application to `disbursed`. Permission was checked by payments
+    when the approver released it; a replay of the same disbursement changes nothing."""
+    d = disbursement
+    with transaction.atomic():
+        application = _locked_for_payment(d)
+        if application is None or application.payment_id == d.pk:
+            return application
         _check_state(application, "disburse")
-        amount = _money(amount, application.program.currency)
-        if amount > application.amount:
-            raise ValidationError(_("The amount disbursed cannot pass the approved %(amount)s.")
-                                  % {"amount": money_display(application.amount)})
-        if disbursed_on > timezone.localdate():
-            raise ValidationError(_("The disbursement date is in the future."))
-        funds.disburse(key=f"grant-application:{application.pk}:disburse",
-                       reservation_key=application.reservation_key, amount=to_minor(amount),
-                       purpose="grant", actor_id=actor.pk, reference=application.number)
-        _transition(application, "disburse", actor=actor, action="disburse",
-                    comment=comment,
-                    changes={"amount": str(amount), "method": method, "reference": reference},
-                    amount=amount, payment_method=method, reference=reference,
-                    disbursed_on=disbursed_on)
+        amount = from_minor(d.amount, d.currency)
+        method = PAYMENT_METHODS.get(d.method, d.method)
+        reference = d.manual_reference or d.stripe_transfer_id or str(d.pk)
+        funds.disburse(key=f"disburse:{d.pk}", reservation_key=application.reservation_key,
+                       amount=d.amount, purpose="grant", actor_id=d.released_by_id,
+                       reference=str(d.pk))
+        _transition(application, "disburse", actor=d.released_by, action="disburse",
+                    changes={"amount": str(amount), "method": method, "reference": reference,
+                             "disbursement": str(d.pk),
+                             "confirmed_by": "stripe" if d.method == PaymentMethod.STRIPE_TRANSFER
+                             else "finance approver"},
+                    payment_id=d.pk, amount=amount, payment_method=method,
+                    reference=reference,
+                    disbursed_on=d.manual_date or timezone.localdate(d.paid_at))
         _notify(list(_officers_of(application)) + list(_partner_staff_of(application)),
                 application, _("Grant %(number)s was paid: please confirm receipt")
-                % {"number": application.number}, comment)
+                % {"number": application.number})
+    return application
+
+
+def grant_application_payment_reversed(*, disbursement):
+    """The transfer that paid the grant came back (payments' `disbursement_reversed`).
+
+    The ledger reverses the disbursement (the budget goes back to available: the spent
+    reservation cannot be re-opened), and the application is approved again on a fresh
+    reservation, so the approver can request payment again or void it. If a cap lowered
+    since refuses the new reservation, the approval is voided. Once the payee confirmed
+    receipt nothing is undone here: finance is told to settle it by hand.
+    """
+    d = disbursement
+    with transaction.atomic():
+        application = _locked_for_payment(d)
+        if application is None or application.payment_id != d.pk:
+            return application  # not its payment any more: a replay
+        reason = d.last_error or str(_("Stripe reversed the transfer."))
+        if application.state != State.DISBURSED:
+            audit_record(actor=None, action="grant_application.payment_reversed_late",
+                         obj=application, changes={"disbursement": str(d.pk)},
+                         comment=str(_("The payment came back after the receipt was "
+                                       "confirmed; settle it by hand.")),
+                         consulate_id=application.consulate_id,
+                         partner_id=application.payee_partner_id)
+            _notify(_approvers_of(application), application,
+                    _("Grant %(number)s: the payment came back, settle it by hand")
+                    % {"number": application.number})
+            return application
+        funds.disbursement_reverse(key=f"reverse:{d.pk}",
+                                   reservation_key=application.reservation_key,
+                                   reference=str(d.pk))
+        key = f"grant-application:{application.pk}:reserve:{d.pk}"
+        _transition(application, "payment_reversed", actor=None, action="payment_reversed",
+                    comment=reason, changes={"disbursement": str(d.pk)},
+                    reservation_key=key)
+        try:
+            with transaction.atomic():
+                funds.reserve(key=key, program=application.program.ledger_ref,
+                              currency=application.program.currency,
+                              consulate_id=application.consulate_id,
+                              partner_id=application.payee_partner_id_for_ledger,
+                              amount=to_minor(application.amount),
+                              reference=application.number)
+        except CapExceeded:
+            _transition(application, "void", actor=None, action="void",
+                        comment=str(_("The budget no longer allows the grant after its "
+                                      "payment came back.")))
+        _notify(list(_approvers_of(application)) + list(_officers_of(application)),
+                application, _("Grant %(number)s: the payment came back")
+                % {"number": application.number}, reason)
+    return application
+
+
+def grant_application_payment_failed(*, disbursement):
+    """Stripe refused the transfer: nothing moved, the reservation stands; noted."""
+    with transaction.atomic():
+        application = _locked_for_payment(disbursement)
+        if application is None:
+            return None
+        audit_record(actor=None, action="grant_application.payment_failed", obj=application,
+                     changes={"disbursement": str(disbursement.pk)},
+                     comment=disbursement.last_error, consulate_id=application.consulate_id,
+                     partner_id=application.payee_partner_id)
+        _notify(_approvers_of(application), application,
+                _("Grant %(number)s: the payment failed, no money moved")
+                % {"number": application.number}, disbursement.last_error)
     return application
 
 

@@ -57,6 +57,7 @@ def application_detail(request, pk):
         "documents": application.documents.select_related("uploaded_by"),
         "approvals": selectors.application_approvals(application),
         "history": selectors.application_history(application),
+        "disbursements": selectors.disbursements_of(application),
         "missing": services.missing_documents(application),
         "ineligible": services.ineligible_reasons(application.program,
                                                   application.eligibility_answers),
@@ -73,8 +74,6 @@ def application_detail(request, pk):
         and state == State.DISBURSED,
         "comment_form": forms.CommentForm(),
         "document_form": forms.DocumentForm(prefix="document"),
-        "disburse_form": forms.DisburseForm(prefix="disburse",
-                                            initial={"amount": application.amount.amount}),
         "receipt_form": forms.ReceiptForm(prefix="receipt"),
     }
     return render(request, "grants/application_detail.html", context)
@@ -202,20 +201,18 @@ application_close = _comment_action(services.grant_application_close,
 @login_required
 @require_POST
 def application_disburse(request, pk):
+    """Release payment: ask payments for the disbursement, then go to its page to pay it."""
     application = _application(request, pk)
-    form = forms.DisburseForm(request.POST, prefix="disburse")
-    if not form.is_valid():
-        messages.error(request, _("Check the payment details: %(errors)s")
-                       % {"errors": "; ".join(e for es in form.errors.values() for e in es)})
-        return _detail(application)
+    form = forms.CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        services.grant_application_disburse(actor=request.user, application=application,
-                                            **form.cleaned_data)
+        disbursement = services.grant_application_request_payment(
+            actor=request.user, application=application, comment=comment)
     except ValidationError as error:
         _show_errors(request, error)
-    else:
-        messages.success(request, _("Disbursement recorded."))
-    return _detail(application)
+        return _detail(application)
+    messages.success(request, _("Payment requested: choose how to pay it."))
+    return redirect("payments:disbursement_detail", pk=disbursement.pk)
 
 
 @login_required

@@ -21,9 +21,11 @@ class Method(models.TextChoices):
     ACH = "ach", _("ACH")
     WIRE = "wire", _("Wire")
     CHECK = "check", _("Check")
+    CARD = "card", _("Prepaid card")
+    SPEI = "spei", _("SPEI transfer (Mexico)")
 
 
-MANUAL_METHODS = (Method.ACH, Method.WIRE, Method.CHECK)
+MANUAL_METHODS = (Method.ACH, Method.WIRE, Method.CHECK, Method.CARD, Method.SPEI)
 
 
 class Status(models.TextChoices):

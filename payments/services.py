@@ -303,7 +303,7 @@ def disbursement_record_manual(*, disbursement_id, actor, method, reference, sen
                                comment="") -> Disbursement:
     """A finance approver records an ACH, wire or check that left the fund: paid at once."""
     if method not in MANUAL_METHODS:
-        raise ValidationError(_("Choose ACH, wire or check."))
+        raise ValidationError(_("Choose how the payment was sent."))
     if not reference.strip():
         raise ValidationError(_("Give the reference number of the payment."))
     if sent_on > timezone.localdate():

@@ -96,3 +96,17 @@ def upload(name="i305.pdf", content=None):
 
 def checked_pdf(name="i305.pdf"):
     return check_upload(upload(name))
+
+
+def pay(world, req, *, method="wire", reference="FW-1", sent_on=datetime.date(2025, 12, 2),
+        approver=None):
+    """Release payment of an approved bond and record the wire, as the finance approver does
+    on the payments page; returns the bond request as it is now."""
+    from bondfund.models import BondRequest
+    from payments.services import disbursement_record_manual
+
+    approver = approver or world.approver_a
+    disbursement = services.bond_request_request_payment(actor=approver, request_id=req.pk)
+    disbursement_record_manual(disbursement_id=disbursement.pk, actor=approver, method=method,
+                               reference=reference, sent_on=sent_on)
+    return BondRequest.objects.get(pk=req.pk)

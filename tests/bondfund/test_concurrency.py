@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from bondfund import services
 from bondfund.models import BondApproval, BondRequest, State
@@ -12,6 +13,8 @@ from core.models import Role
 from ledger import selectors as ledger_selectors
 from ledger.models import Transfer
 from ledger.verify import verify
+from payments.models import Disbursement
+from payments.services import disbursement_record_manual
 from tests.bondfund.factories import make_program, make_request
 from tests.core.factories import user_with_role
 
@@ -24,6 +27,7 @@ def run_together(calls):
 
     def worker(i, call):
         try:
+            translation.activate("en")  # threads start in the default language
             barrier.wait()
             call()
             outcomes[i] = "ok"
@@ -77,16 +81,22 @@ def test_two_clicks_of_the_same_disbursement_pay_once(world):
     program = make_program(world, tiers=[])
     req = make_request(world, program, amount=6_000)
     services.bond_request_approve(actor=world.approver_a, request_id=req.pk)
-    from tests.bondfund.factories import usd
+
+    def release():
+        services.bond_request_request_payment(actor=world.approver_a, request_id=req.pk)
+
+    assert run_together([release, release]).count("ok") == 2  # both land on one payment
+    [disbursement] = Disbursement.objects.all()
 
     def pay():
         import datetime
 
-        services.bond_request_disburse(actor=world.approver_a, request_id=req.pk,
-                                       amount=usd(6_000), method="wire", reference="FW",
-                                       paid_on=datetime.date(2025, 12, 2))
+        disbursement_record_manual(disbursement_id=disbursement.pk, actor=world.approver_a,
+                                   method="wire", reference="FW",
+                                   sent_on=datetime.date(2025, 12, 2))
 
     outcomes = run_together([pay, pay])
     assert outcomes.count("ok") == 1, outcomes
+    assert BondRequest.objects.get(pk=req.pk).state == State.DISBURSED
     assert Transfer.objects.filter(code="disburse").count() == 1
     assert verify() == []

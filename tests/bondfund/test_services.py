@@ -11,11 +11,14 @@ from core.models import Role
 from ledger import selectors as ledger_selectors
 from ledger.models import Transfer
 from ledger.verify import verify
+from payments.models import Disbursement
+from payments.services import disbursement_record_manual
 from tests.bondfund.factories import (
     TreasuryRateFactory,
     checked_pdf,
     make_program,
     make_request,
+    pay,
     usd,
 )
 from tests.core.factories import user_with_role
@@ -52,9 +55,7 @@ def program(world):
 def walk_to_disbursed(world, program, amount=6_000):
     req = make_request(world, program, amount=amount)
     services.bond_request_approve(actor=world.approver_a, request_id=req.pk)
-    return services.bond_request_disburse(
-        actor=world.approver_a, request_id=req.pk, amount=usd(amount), method="wire",
-        reference="FW-1", paid_on=D(2025, 12, 2))
+    return pay(world, req)
 
 
 def test_full_life_to_refund_with_interest_keeps_the_books(world, program):
@@ -71,9 +72,9 @@ def test_full_life_to_refund_with_interest_keeps_the_books(world, program):
     assert position(program, partner_id=x).available == 74_000_00
     assert_books_balance()
 
-    req = services.bond_request_disburse(actor=world.approver_a, request_id=req.pk,
-                                         amount=usd(6_000), method="wire", reference="FW-1",
-                                         paid_on=D(2025, 12, 2))
+    req = pay(world, req, reference="FW-1")
+    assert req.state == State.DISBURSED
+    assert (req.disbursed_amount, req.disbursement_method) == (usd(6_000), "wire")
     assert position(program, consulate_id=a).reserved == 0
     assert position(program, consulate_id=a).committed == 6_000_00
     assert recon(program, consulate_id=a).disbursed == 6_000_00
@@ -229,14 +230,11 @@ def test_stayed_bond_cannot_be_disbursed_until_lifted(world, program):
     services.bond_request_stay(actor=world.approver_a, request_id=req.pk,
                                filed_on=D(2025, 12, 1))
     with pytest.raises(ValidationError, match="stayed"):
-        services.bond_request_disburse(actor=world.approver_a, request_id=req.pk,
-                                       amount=usd(6_000), method="ach", reference="x",
-                                       paid_on=D(2025, 12, 2))
+        services.bond_request_request_payment(actor=world.approver_a, request_id=req.pk)
+    assert not Disbursement.objects.exists()
     assert not Transfer.objects.filter(code="disburse").exists()
     services.bond_request_lift_stay(actor=world.approver_a, request_id=req.pk)
-    req = services.bond_request_disburse(actor=world.approver_a, request_id=req.pk,
-                                         amount=usd(6_000), method="ach", reference="x",
-                                         paid_on=D(2025, 12, 2))
+    req = pay(world, req, method="ach", reference="x")
     assert req.state == State.DISBURSED
 
 
@@ -260,13 +258,25 @@ def test_withdraw_refused_once_money_moved(world, program):
         services.bond_request_withdraw(actor=world.officer_a, request_id=req.pk, comment="x")
 
 
-def test_disbursement_above_approved_is_refused(world, program):
+def test_payment_is_requested_once_for_the_approved_amount_to_the_obligor(world, program):
     req = make_request(world, program)
     services.bond_request_approve(actor=world.approver_a, request_id=req.pk)
-    with pytest.raises(ValidationError, match="above"):
-        services.bond_request_disburse(actor=world.approver_a, request_id=req.pk,
-                                       amount=usd(6_001), method="ach", reference="x",
-                                       paid_on=D(2025, 12, 2))
+    first = services.bond_request_request_payment(actor=world.approver_a, request_id=req.pk)
+    again = services.bond_request_request_payment(actor=world.approver_a, request_id=req.pk)
+    assert first.pk == again.pk and Disbursement.objects.count() == 1
+    assert (first.amount, first.currency, first.payee_partner) == (600_000, "USD",
+                                                                   world.partner_x)
+    assert first.reservation_key == BondRequest.objects.get(pk=req.pk).reservation_key
+    assert BondRequest.objects.get(pk=req.pk).state == State.APPROVED  # no money left yet
+    for step in (lambda: services.bond_request_void(actor=world.approver_a, request_id=req.pk,
+                                                    comment="x"),
+                 lambda: services.bond_request_stay(actor=world.approver_a, request_id=req.pk,
+                                                    filed_on=D(2025, 12, 1)),
+                 lambda: services.bond_request_withdraw(actor=world.officer_a,
+                                                        request_id=req.pk, comment="x")):
+        with pytest.raises(ValidationError, match="payment of this bond was requested"):
+            step()
+    assert BondRequest.objects.get(pk=req.pk).state == State.APPROVED
 
 
 def test_return_for_changes_and_reject(world, program):
@@ -329,10 +339,7 @@ def _steps(world):
                                                  filed_on=D(2025, 12, 1))),
         ("void", {"approver_a"}, "approved",
          lambda u, r: services.bond_request_void(actor=u, request_id=r.pk, comment="x")),
-        ("disburse", {"approver_a"}, "approved",
-         lambda u, r: services.bond_request_disburse(
-             actor=u, request_id=r.pk, amount=usd(6_000), method="ach", reference="x",
-             paid_on=D(2025, 12, 2))),
+        ("request_payment", {"approver_a"}, "approved", _release_by_wire),
         ("confirm_posting", {"partner_x"}, "disbursed",
          lambda u, r: services.bond_request_confirm_posting(
              actor=u, request_id=r.pk, posted_on=D(2025, 12, 3), receipt=checked_pdf())),
@@ -354,6 +361,13 @@ def _steps(world):
     ]
 
 
+def _release_by_wire(user, req):
+    """Release payment and record the wire, both as `user` (the approver's two clicks)."""
+    d = services.bond_request_request_payment(actor=user, request_id=req.pk)
+    disbursement_record_manual(disbursement_id=d.pk, actor=user, method="wire",
+                               reference="FW", sent_on=D(2025, 12, 2))
+
+
 def _bring_to(world, program, state):
     req = make_request(world, program, submit=state != "draft")
     walk = {
@@ -366,9 +380,7 @@ def _bring_to(world, program, state):
     calls = {
         "approve": lambda: services.bond_request_approve(actor=world.approver_a,
                                                          request_id=req.pk),
-        "disburse": lambda: services.bond_request_disburse(
-            actor=world.approver_a, request_id=req.pk, amount=usd(6_000), method="ach",
-            reference="x", paid_on=D(2025, 12, 2)),
+        "disburse": lambda: pay(world, req, method="ach", reference="x"),
         "post": lambda: services.bond_request_confirm_posting(
             actor=world.partner_x_staff, request_id=req.pk, posted_on=D(2025, 12, 3),
             receipt=checked_pdf()),

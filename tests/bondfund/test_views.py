@@ -10,6 +10,7 @@ from bondfund.models import BondDocument, BondRequest, State
 from core.money import from_minor
 from ledger import selectors as ledger_selectors
 from ledger.verify import verify
+from payments.models import Disbursement
 from tests.bondfund.factories import (
     TreasuryRateFactory,
     make_program,
@@ -32,6 +33,22 @@ def act(client, req, action, data=None, files=None):
     payload = {f"{action}-{k}": v for k, v in (data or {}).items()}
     payload.update({f"{action}-{k}": v for k, v in (files or {}).items()})
     return client.post(reverse("bondfund:request_action", args=[req.pk, action]), payload)
+
+
+def release_and_record(client, req, *, method="wire", reference="FW-77",
+                       sent_on="2025-12-02"):
+    """Release payment on the bond's page; record the wire on the payments page it opens."""
+    response = act(client, req, "request-payment", {"comment": "Pagar"})
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 200, response.url
+    disbursement = page.context["d"]
+    assert disbursement.object_id == str(req.pk)
+    response = client.post(
+        reverse("payments:disbursement_record_manual", args=[disbursement.pk]),
+        {"method": method, "reference": reference, "sent_on": sent_on})
+    assert response.status_code == 302
+    return disbursement
 
 
 def state_of(req):
@@ -90,9 +107,12 @@ def test_full_life_through_the_views(world, program):
     assert state_of(req) == State.APPROVED
     assert_program_page_matches_ledger(admin, program, "es")
 
-    act(approver, req, "disburse", {"amount": "6000.00", "method": "wire",
-                                    "reference": "FW-77", "paid_on": "2025-12-02"})
+    disbursement = release_and_record(approver, req)
+    assert (disbursement.amount, disbursement.payee_partner) == (600_000, world.partner_x)
     assert state_of(req) == State.DISBURSED
+    page = approver.get(reverse("bondfund:request_detail", args=[req.pk]))
+    assert [d.status for d in page.context["disbursements"]] == ["paid"]
+    assert reverse("payments:disbursement_detail", args=[disbursement.pk]) in page.content.decode()
     assert_program_page_matches_ledger(approver, program, "en", program_totals=False)
 
     act(partner, req, "confirm-posting", {"posted_on": "2025-12-03"},
@@ -165,10 +185,10 @@ def test_stayed_bond_offers_no_disbursement_and_refuses_one(world, program):
     act(approver, req, "stay", {"filed_on": "2025-12-01"})
     assert state_of(req) == State.STAYED
     page = approver.get(reverse("bondfund:request_detail", args=[req.pk])).content.decode()
-    assert reverse("bondfund:request_action", args=[req.pk, "disburse"]) not in page
-    act(approver, req, "disburse", {"amount": "6000.00", "method": "ach", "reference": "x",
-                                    "paid_on": "2025-12-02"})
+    assert reverse("bondfund:request_action", args=[req.pk, "request-payment"]) not in page
+    act(approver, req, "request-payment")
     assert state_of(req) == State.STAYED
+    assert not Disbursement.objects.exists()
 
 
 def test_upload_that_is_not_pdf_jpeg_or_png_is_refused_and_nothing_saved(world, program):
@@ -197,8 +217,7 @@ def test_posting_without_a_valid_receipt_changes_nothing(world, program):
     req = make_request(world, program)
     approver = client_for(world.approver_a)
     act(approver, req, "approve")
-    act(approver, req, "disburse", {"amount": "6000.00", "method": "ach", "reference": "x",
-                                    "paid_on": "2025-12-02"})
+    release_and_record(approver, req, method="ach", reference="x")
     partner = client_for(world.partner_x_staff)
     response = act(partner, req, "confirm-posting", {"posted_on": "2025-12-03"},
                    {"receipt": upload("i305.exe", b"MZ\x90\x00binary")})

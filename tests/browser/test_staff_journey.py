@@ -5,12 +5,11 @@ import datetime
 
 import pytest
 from django_otp.plugins.otp_static.models import StaticDevice
-from djmoney.money import Money
 
 from bondfund import services
 from bondfund.models import BondRequest, State
 from core.models import Beneficiary
-from tests.bondfund.factories import checked_pdf, make_program, pdf_bytes
+from tests.bondfund.factories import checked_pdf, make_program, pay, pdf_bytes
 from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,9 +75,7 @@ def test_officer_approver_and_partner_take_a_bond_to_release(new_page, world):
     sign_out(page)
 
     # Money leaves the fund and ICE receipts the bond: not this test's screens.
-    services.bond_request_disburse(actor=world.approver_a, request_id=req.pk,
-                                   amount=Money("6000", "USD"), method="wire",
-                                   reference="FW-1", paid_on=datetime.date(2026, 1, 12))
+    pay(world, req, reference="FW-1", sent_on=datetime.date(2026, 1, 12))
     services.bond_request_confirm_posting(actor=world.partner_x_staff, request_id=req.pk,
                                           posted_on=datetime.date(2026, 1, 12),
                                           receipt=checked_pdf())

@@ -8,12 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from core.models import Role
 from grants import services
 from grants.models import GrantApplication, State
 from ledger.models import Transfer
 from ledger.selectors import budget_position
+from payments.services import disbursement_record_manual
 from tests.core.factories import BeneficiaryFactory, user_with_role
 from tests.grants.factories import make_program, submitted
 
@@ -27,6 +29,7 @@ def run_at_once(calls):
 
     def worker(index, call):
         try:
+            translation.activate("en")  # threads start in the default language
             barrier.wait()
             results[index] = call()
         except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
@@ -88,13 +91,20 @@ def test_a_double_submitted_disbursement_posts_once(world):
     program = make_program(world)
     application = submitted(world, program, amount=Decimal("1000"))
     services.grant_application_approve(actor=world.approver_a, application=application)
+    requests = run_at_once([
+        (lambda: services.grant_application_request_payment(actor=world.approver_a,
+                                                            application=application))
+        for _ in range(2)
+    ])
+    assert requests[0].pk == requests[1].pk, requests  # one disbursement for both clicks
     results = run_at_once([
-        (lambda: services.grant_application_disburse(
-            actor=world.approver_a, application=application, amount=Decimal("1000"),
-            method="wire", reference="W", disbursed_on=datetime.date(2026, 1, 5)))
+        (lambda: disbursement_record_manual(
+            disbursement_id=requests[0].pk, actor=world.approver_a, method="wire",
+            reference="W", sent_on=datetime.date(2026, 1, 5)))
         for _ in range(2)
     ])
     assert sum(isinstance(r, ValidationError) for r in results) == 1, results
+    assert GrantApplication.objects.get(pk=application.pk).state == "disbursed"
     assert budget_position(program=program.ledger_ref, currency="USD",
                            consulate_id=world.consulate_a.pk).committed == 100000
     call_command("ledger_verify")

@@ -9,8 +9,16 @@ from djmoney.money import Money
 
 from core.models import AuditEvent, Role
 from grants import selectors, services
-from grants.models import DocumentKind, GrantApproval, GrantKind, PayeeKind, State
+from grants.models import (
+    DocumentKind,
+    GrantApplication,
+    GrantApproval,
+    GrantKind,
+    PayeeKind,
+    State,
+)
 from ledger.selectors import budget_position, reconciliation
+from payments.models import Disbursement
 from tests.core.factories import BeneficiaryFactory, user_with_role
 from tests.grants.factories import (
     approved,
@@ -18,6 +26,7 @@ from tests.grants.factories import (
     disbursed,
     make_application,
     make_program,
+    pay,
     submitted,
 )
 
@@ -35,16 +44,14 @@ def test_approval_reserves_and_disbursement_posts_a_grant_expense(world):
     position = consulate_position(program, world.consulate_a)
     assert (position.reserved, position.available) == (120050, 500000 - 120050)
 
-    services.grant_application_disburse(
-        actor=world.approver_a, application=application, amount=Decimal("1000"),
-        method="wire", reference="W-1", disbursed_on=timezone.localdate())
+    pay(world, application, reference="W-1")
     position = consulate_position(program, world.consulate_a)
-    # Paid less than approved: the rest goes back to the consulate's budget.
+    # Payments pays the approved amount: all of the reservation becomes a grant expense.
     assert (position.reserved, position.committed, position.available) == (
-        0, 100000, 400000)
+        0, 120050, 500000 - 120050)
     [row] = [r for r in reconciliation(program=program.ledger_ref)
              if r.consulate_id == world.consulate_a.pk]
-    assert row.granted == 100000
+    assert row.granted == 120050
     call_command("ledger_verify")
 
 
@@ -160,21 +167,32 @@ def test_a_replayed_approval_changes_nothing(world):
 def test_a_replayed_disbursement_changes_nothing(world):
     program = make_program(world)
     application = disbursed(world, program)
+    events = AuditEvent.objects.count()
+    [disbursement] = Disbursement.objects.filter(object_id=str(application.pk))
+    services.grant_application_disburse(disbursement=disbursement)  # the signal again
     with pytest.raises(ValidationError, match="no longer applies"):
-        services.grant_application_disburse(
-            actor=world.approver_a, application=application, amount=Decimal("1000"),
-            method="wire", reference="W-2", disbursed_on=timezone.localdate())
+        services.grant_application_request_payment(actor=world.approver_a,
+                                                   application=application)
+    assert AuditEvent.objects.count() == events
+    assert Disbursement.objects.filter(object_id=str(application.pk)).count() == 1
     assert consulate_position(program, world.consulate_a).committed == 100000
     call_command("ledger_verify")
 
 
-def test_disbursement_cannot_pass_the_approved_amount(world):
+def test_payment_is_requested_for_the_approved_amount_once(world):
     program = make_program(world)
     application = approved(world, program, amount=Decimal("1000"))
-    with pytest.raises(ValidationError, match="cannot pass the approved"):
-        services.grant_application_disburse(
-            actor=world.approver_a, application=application, amount=Decimal("1000.01"),
-            method="wire", reference="W", disbursed_on=timezone.localdate())
+    first = services.grant_application_request_payment(actor=world.approver_a,
+                                                       application=application)
+    again = services.grant_application_request_payment(actor=world.approver_a,
+                                                       application=application)
+    assert first.pk == again.pk
+    assert (first.amount, first.currency, first.status) == (100000, "USD", "requested")
+    assert first.reservation_key == application.reservation_key
+    assert GrantApplication.objects.get(pk=application.pk).state == "approved"
+    with pytest.raises(ValidationError, match="payment of this grant was requested"):
+        services.grant_application_void(actor=world.approver_a, application=application,
+                                        comment="Duplicate")
 
 
 @pytest.mark.parametrize("action", ["void", "withdraw"])

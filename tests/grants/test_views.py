@@ -14,6 +14,7 @@ from core.money import from_minor
 from grants.models import GrantApplication, GrantProgram, State
 from grants.services import money_display
 from ledger.selectors import budget_position
+from payments.models import Disbursement
 from tests.core.factories import BeneficiaryFactory
 from tests.grants.factories import approved, make_program, png_upload, submitted
 from tests.helpers import sign_in
@@ -60,6 +61,20 @@ def create_program_through_the_page(admin, world, **fields):
     return program, client
 
 
+def release_and_record(client, application, *, method="wire", reference="REF-9"):
+    """Release payment on the application's page, then record it on the payments page."""
+    response = post_ok(client, reverse("grants:application_disburse", args=[application.pk]),
+                       {"comment": "Pagar"})
+    page = client.get(response.url)
+    assert page.status_code == 200, response.url
+    disbursement = page.context["d"]
+    assert disbursement.object_id == str(application.pk)
+    post_ok(client, reverse("payments:disbursement_record_manual", args=[disbursement.pk]), {
+        "method": method, "reference": reference,
+        "sent_on": timezone.localdate().isoformat()})
+    return disbursement
+
+
 def walk_application(world, program, *, answers, documents, amount, payee, receipt_by):
     officer = client_for(world.officer_a)
     create_url = (reverse("grants:application_create")
@@ -78,9 +93,9 @@ def walk_application(world, program, *, answers, documents, amount, payee, recei
         application]
     post_ok(approver, reverse("grants:application_approve", args=[application.pk]),
             {"comment": "Procede"})
-    post_ok(approver, reverse("grants:application_disburse", args=[application.pk]), {
-        "disburse-amount": amount, "disburse-method": "wire", "disburse-reference": "REF-9",
-        "disburse-disbursed_on": timezone.localdate().isoformat()})
+    disbursement = release_and_record(approver, application)
+    assert disbursement.money == Money(amount, program.currency)
+    assert approver.get(detail).context["disbursements"][0].status == "paid"
     post_ok(receipt_by, reverse("grants:application_receipt", args=[application.pk]), {
         "receipt-received_on": timezone.localdate().isoformat(),
         "receipt-receipt": png_upload("recibo-firmado.png")})
@@ -143,9 +158,7 @@ def test_report_keeps_mxn_and_usd_apart(world):
         application = approved(world, program, amount=Decimal(amount),
                                beneficiary=BeneficiaryFactory(consulate=world.consulate_a))
         client = client_for(world.approver_a)
-        post_ok(client, reverse("grants:application_disburse", args=[application.pk]), {
-            "disburse-amount": amount, "disburse-method": "card",
-            "disburse-reference": "C", "disburse-disbursed_on": timezone.localdate()})
+        release_and_record(client, application, method="card", reference="C")
     response = client_for(world.auditor).get(reverse("grants:report"))
     totals = {t["disbursed_amount_currency"]: t["granted"] for t in response.context["totals"]}
     assert totals == {"USD": Money("1000", "USD"), "MXN": Money("2000", "MXN")}
@@ -175,10 +188,10 @@ def test_out_of_order_and_forged_posts_change_nothing(world):
     application = submitted(world, program)
     officer = client_for(world.officer_a)
     post_ok(officer, reverse("grants:application_close", args=[application.pk]))
-    disburse = {"disburse-amount": "1000", "disburse-method": "wire",
-                "disburse-reference": "X", "disburse-disbursed_on": timezone.localdate()}
     approver = client_for(world.approver_a)
-    post_ok(approver, reverse("grants:application_disburse", args=[application.pk]), disburse)
+    post_ok(approver, reverse("grants:application_disburse", args=[application.pk]),
+            {"comment": "x"})
+    assert not Disbursement.objects.exists()
     no_csrf = client_for(world.approver_a, enforce_csrf_checks=True)
     assert no_csrf.post(reverse("grants:application_approve",
                                 args=[application.pk])).status_code == 403

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connections
+from django.utils import translation
 
 from payments import services
 from payments.models import Status
@@ -30,6 +31,7 @@ def race(n, target):
 
     def worker():
         try:
+            translation.activate("en")  # threads start in the default language
             barrier.wait()
             target()
             outcomes.append("ok")
