@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bondfund import views
+from bondfund import urls_documents, views
 
 app_name = "bondfund"
 urlpatterns = [
@@ -19,3 +19,5 @@ urlpatterns = [
          name="document_download"),
     path("<int:pk>/do/<slug:action>/", views.request_action, name="request_action"),
 ]
+
+urlpatterns += urls_documents.urlpatterns

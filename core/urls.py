@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from core import views, views_documents
+from core import urls_imports, views, views_documents
 
 app_name = "core"
 urlpatterns = [
@@ -40,3 +40,5 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("documents/verify/", views_documents.document_verify_view, name="document_verify"),
 ]
+
+urlpatterns += urls_imports.urlpatterns

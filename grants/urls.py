@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants import views
+from grants import urls_documents, views
 
 app_name = "grants"
 urlpatterns = [
@@ -29,3 +29,5 @@ urlpatterns = [
     path("programs/<int:pk>/partner-cap/", views.program_partner_cap,
          name="program_partner_cap"),
 ]
+
+urlpatterns += urls_documents.urlpatterns

@@ -1,0 +1,119 @@
+"""Bond documents: authorization letter and voucher (PDF), the case list export."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bondfund.models import BondRequest
+from bondfund.pdfs import bond_authorization_issue, disbursement_voucher_issue
+from bondfund.selectors import bond_request_for, bond_requests_visible_to
+from core.exports import export_response
+from core.imports import import_job_create
+from core.models import PartnerOrganization
+from core.models_imports import ImportJob
+from core.pdf_common import pdf_attachment, reader_language
+from core.permissions_documents import require_export
+from core.tenancy import Scope
+
+
+def _issue_or_back(request, req, issue):
+    try:
+        document, pdf = issue()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("bondfund:request_detail", pk=req.pk)
+    return pdf_attachment(document, pdf, stem=req.reference)
+
+
+@require_GET
+@login_required
+def authorization_pdf(request, pk):
+    req = bond_request_for(request.user, pk)
+    return _issue_or_back(request, req,
+                          lambda: bond_authorization_issue(actor=request.user, req=req))
+
+
+@require_GET
+@login_required
+def voucher_pdf(request, pk):
+    req = bond_request_for(request.user, pk)
+    return _issue_or_back(request, req, lambda: disbursement_voucher_issue(
+        actor=request.user, req=req, language=reader_language(request)))
+
+
+CASE_HEADERS = (_("Case"), _("State"), _("Consulate"), _("Beneficiary"), _("Case reference"),
+                _("A-number"), _("Program"), _("Obligor"), _("Decided by"), _("Decision date"),
+                _("Bond amount"), _("Currency"), _("Amount disbursed"), _("Disbursed on"),
+                _("Posted on"), _("Released on"), _("Created at"))
+
+
+def _money_cells(money):
+    return (money.amount, str(money.currency)) if money is not None else ("", "")
+
+
+def case_rows(requests):
+    tz = timezone.get_current_timezone()
+    for r in requests.order_by("created_at", "id").iterator(chunk_size=2000):
+        amount, currency = _money_cells(r.amount)
+        yield (r.reference, r.get_state_display(), r.consulate.code, r.beneficiary.full_name,
+               r.beneficiary.reference, r.beneficiary.a_number_display, r.program.name,
+               r.obligor.name if r.obligor else "", r.get_authority_display(), r.decided_on,
+               amount, currency, _money_cells(r.disbursed_amount)[0], r.disbursed_on,
+               r.posted_on, r.released_on, r.created_at.astimezone(tz))
+
+
+@require_GET
+@login_required
+def requests_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    require_export(request.user, BondRequest)
+    rows = case_rows(bond_requests_visible_to(request.user))
+    return export_response(fmt, filename=f"bond-cases-{datetime.date.today().isoformat()}",
+                           headers=[str(h) for h in CASE_HEADERS], rows=rows,
+                           sheet_title="Cases")
+
+
+class ReleaseImportForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner organization"),
+                                     queryset=PartnerOrganization.objects.none())
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("Columns: a_number or case_reference, release_date "
+                                       "(YYYY-MM-DD)."))
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        if partners.count() == 1:
+            self.fields["partner"].initial = partners.first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_import(request):
+    """Partner staff upload their release confirmations; only their posted bonds match."""
+    scope = Scope.of(request.user)
+    if not scope.is_partner:
+        raise PermissionDenied
+    partners = PartnerOrganization.objects.filter(pk__in=scope.partner_ids)
+    form = ReleaseImportForm(request.POST or None, request.FILES or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(actor=request.user, kind=ImportJob.Kind.RELEASES,
+                                    upload=form.cleaned_data["file"],
+                                    partner=form.cleaned_data["partner"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("core:import_job_detail", pk=job.pk)
+    return render(request, "documents/import_upload.html", {
+        "form": form, "title": _("Import release confirmations"),
+        "columns": ("a_number", "case_reference", "release_date")})

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from core import views_imports
+
+urlpatterns = [
+    path("imports/beneficiaries/", views_imports.beneficiary_import,
+         name="beneficiary_import"),
+    path("imports/<int:pk>/", views_imports.import_job_detail, name="import_job_detail"),
+    path("imports/<int:pk>/confirm/", views_imports.import_job_confirm_view,
+         name="import_job_confirm"),
+]
