@@ -161,6 +161,9 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "fianza@localhost")
 CURRENCIES = ("USD", "MXN")
 CURRENCY_CHOICES = [("USD", "USD"), ("MXN", "MXN")]
 AUTO_CONVERT_MONEY = False
+# Amounts always name their currency (USD and MXN live side by side): "USD 1,800.00".
+MONEY_FORMAT = {"format": "\u00a4\u00a4\u00a0#,##0.00", "currency_digits": False}
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
@@ -181,6 +184,10 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+
+# PostgreSQL enforces Membership's unique constraint (nulls not distinct); SQLite, used for
+# the demo, cannot, and says so on every command.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
