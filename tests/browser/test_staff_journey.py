@@ -11,6 +11,7 @@ from bondfund.models import BondRequest, State
 from core.models import Beneficiary
 from tests.bondfund.factories import checked_pdf, make_program, pay, pdf_bytes
 from tests.browser.conftest import assert_accessible, log_in
+from tests.public.conftest import translated
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,7 @@ def test_officer_approver_and_partner_take_a_bond_to_release(new_page, world):
     page = new_page()
 
     log_in(page, world.officer_a)
+    assert page.locator("html").get_attribute("lang") == "en"  # the staff member's language
     assert_accessible(page)
     page.goto(f"/bonds/new/?beneficiary={world.ben_a.pk}&program={program.pk}")
     assert_accessible(page)
@@ -90,12 +92,14 @@ def test_officer_approver_and_partner_take_a_bond_to_release(new_page, world):
     req.refresh_from_db()
     assert req.state == State.RELEASED
 
+    # The family, signed out on a phone, reads the public page in Spanish.
     family = new_page(phone=True)
     family.goto("/status/")
-    family.get_by_label("Case reference").fill("CHI-2026-000789")
-    family.get_by_label("Date of birth of the person").fill(DOB.isoformat())
-    family.get_by_role("button", name="Check the status").click()
+    assert family.locator("html").get_attribute("lang") == "es"
+    family.get_by_label(translated("es", "Case reference")).fill("CHI-2026-000789")
+    family.get_by_label(translated("es", "Date of birth of the person")).fill(DOB.isoformat())
+    family.get_by_role("button", name=translated("es", "Check the status")).click()
     family.wait_for_load_state()
-    assert "Released" in family.locator(".stage-now").inner_text()
+    assert family.locator(".stage-now").inner_text() == translated("es", "Released")
     assert "13 de enero de 2026" in family.content()
     assert_accessible(family)

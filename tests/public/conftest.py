@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 DOB = datetime.date(1990, 5, 17)
 
@@ -26,3 +28,14 @@ def lookup(reference, date_of_birth, *, address="198.51.100.20", client=None, **
     data = {"reference": reference,
             "date_of_birth": date_of_birth.isoformat() if date_of_birth else ""}
     return client.post("/status/", data, REMOTE_ADDR=address, **extra)
+
+
+def translated(language, message, **params):
+    """What the catalog says for `message` in `language`, as a template renders it.
+
+    Tests compare pages with this rather than with hard-coded English, so they follow the
+    language a page is really in: Spanish first for families, English one click away.
+    """
+    with translation.override(language):
+        text = gettext(message)
+    return text % params if params else text

@@ -5,15 +5,24 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from core.models import Beneficiary
+from core.models import Beneficiary, Consulate
 from public.hashing import date_of_birth_hmac
 from public.models import LookupAttempt, LookupOutcome
+from public.selectors import family_hotline
 from public.services import CLIENT_LIMIT, REFERENCE_LIMIT, REFERENCE_WINDOW
 from tests.core.factories import BeneficiaryFactory
-from tests.public.conftest import DOB, lookup
+from tests.public.conftest import DOB, lookup, translated
 from tests.public.factories import LookupAttemptFactory
 
 WRONG_DOB = datetime.date(1991, 5, 17)
+
+
+def es(message, **params):
+    return translated("es", message, **params)
+
+
+def en(message, **params):
+    return translated("en", message, **params)
 
 
 def page_text(response, *variable):
@@ -32,22 +41,46 @@ def test_the_page_is_public_spanish_first_with_english_one_click_away(db):
     assert '<html lang="es">' in html
     assert 'name="language" value="en"' in html
     assert '<label for="id_reference"' in html and '<label for="id_date_of_birth"' in html
+    # Spelled out, so that a message missing from the catalog fails here.
+    for spanish in ("Consultar el caso de un familiar", "Referencia del caso",
+                    "Fecha de nacimiento de la persona", "Consultar el estado"):
+        assert spanish in html
+    assert "Case reference" not in html and "Check the status" not in html
     assert "Sign out" not in html and "core:home" not in html
 
     client = Client()
     client.cookies["django_language"] = "en"
-    assert '<html lang="en">' in client.get("/status/").content.decode()
+    english = client.get("/status/").content.decode()
+    assert '<html lang="en">' in english
+    assert 'name="language" value="es"' in english
+    for message in ("Check a relative's case", "Case reference", "Date of birth of the person",
+                    "Check the status"):
+        assert en(message) in english
+    assert "Referencia del caso" not in english
 
 
 def test_a_family_finds_the_case_with_reference_and_date_of_birth(family):
     response = lookup("chi 2026 456", DOB)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Case CHI-2026-000456" in html
+    assert es("Case %(reference)s", reference="CHI-2026-000456") in html
+    assert es("Services received") in html and es("Consulate handling the case") in html
     assert family.consulate_a.name in html
     assert "+1 312 738 2383" in html and "204 S Ashland Ave" in html
     attempt = LookupAttempt.objects.get()
     assert (attempt.reference, attempt.outcome) == ("CHI-2026-000456", LookupOutcome.FOUND)
+
+
+def test_a_family_that_chose_english_reads_the_found_page_in_english(family):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    html = lookup("CHI-2026-000456", DOB, client=client).content.decode()
+    assert '<html lang="en">' in html
+    for message in ("Case CHI-2026-000456", "Where the case stands", "Services received",
+                    "Consulate handling the case"):
+        assert message in html
+    assert es("Services received") not in html
+    assert family.consulate_a.name in html
 
 
 def test_the_found_page_never_shows_what_the_family_must_not_see(family):
@@ -81,7 +114,8 @@ def test_a_merged_record_answers_with_the_surviving_record(family):
     old = BeneficiaryFactory(consulate=family.consulate_a, reference="CHI-2025-000042",
                              date_of_birth=DOB, merged_into=family.ben_a)
     html = lookup(old.reference, DOB).content.decode()
-    assert "Case CHI-2025-000042" in html and family.consulate_a.name in html
+    assert es("Case %(reference)s", reference="CHI-2025-000042") in html
+    assert family.consulate_a.name in html
 
 
 def test_invalid_input_is_shown_on_the_fields_and_logs_nothing(db):
@@ -109,7 +143,9 @@ def test_too_many_failures_from_one_address_lock_it_out(family):
     locked = lookup("CHI-2026-000456", DOB, address="203.0.113.9")
     assert locked.status_code == 429
     html = locked.content.decode()
-    assert "Too many attempts" in html and "CIAM" in html
+    assert es("Too many attempts") in html
+    assert es("Please call the free consular hotline (CIAM), which can help you by phone: "
+              '<a href="tel:%(hotline)s">%(hotline)s</a>', hotline=family_hotline()) in html
     assert family.consulate_a.name not in html
     assert LookupAttempt.objects.filter(outcome=LookupOutcome.LOCKED).count() == 1
     # another address is not affected
@@ -122,8 +158,11 @@ def test_too_many_failures_on_one_reference_lock_it_from_every_address(family):
     locked = lookup("CHI-2026-000456", DOB, address="192.0.2.50")
     html = locked.content.decode()
     assert locked.status_code == 429
-    assert family.consulate_a.name in html and "+1 312 738 2383" in html
-    assert "Services received" not in html
+    assert es("Too many attempts") in html
+    assert es("Please call the %(name)s, which can help you by phone:",
+              name=family.consulate_a.name) in html
+    assert "+1 312 738 2383" in html
+    assert es("Services received") not in html and es("Where the case stands") not in html
 
 
 def test_the_lockout_reads_the_same_whether_the_reference_exists(family):
@@ -136,11 +175,17 @@ def test_the_lockout_reads_the_same_whether_the_reference_exists(family):
     assert page_text(existing) == page_text(unknown)
 
 
-def test_an_unknown_consulate_code_gets_the_general_hotline_when_locked(db):
+def test_an_unknown_consulate_code_gets_the_general_hotline_when_locked(world):
     for n in range(REFERENCE_LIMIT):
         lookup("XYZ-2026-000001", DOB, address=f"203.0.113.{n + 1}")
-    html = lookup("XYZ-2026-000001", DOB, address="192.0.2.50").content.decode()
-    assert "CIAM" in html and "Consulado" not in html
+    locked = lookup("XYZ-2026-000001", DOB, address="192.0.2.50")
+    html = locked.content.decode()
+    assert locked.status_code == 429
+    assert es("Please call the free consular hotline (CIAM), which can help you by phone: "
+              '<a href="tel:%(hotline)s">%(hotline)s</a>', hotline=family_hotline()) in html
+    assert Consulate.objects.exists()
+    for name in Consulate.objects.values_list("name", flat=True):
+        assert name not in html
 
 
 def test_the_window_slides_old_failures_stop_counting(family):
@@ -159,7 +204,8 @@ def test_successful_lookups_do_not_count_toward_the_lockout(family):
 @pytest.mark.parametrize("typed", ["CHI-2026-000456", "chi2026000456", "CHI–2026–456",
                                    " chi 2026 000456 "])
 def test_references_are_normalized_as_typed(family, typed):
-    assert "Case CHI-2026-000456" in lookup(typed, DOB).content.decode()
+    html = lookup(typed, DOB).content.decode()
+    assert es("Case %(reference)s", reference="CHI-2026-000456") in html
 
 
 def test_the_lookup_page_is_never_cached(db):

@@ -5,13 +5,14 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from djmoney.money import Money
 
 from bondfund.models import BondProgram, BondRequest, DetentionCase
 from core.models import Beneficiary
 from grants.models import GrantApplication, GrantKind, GrantProgram
 from public.selectors import BOND_STAGES, GRANT_STAGES, family_status
-from tests.public.conftest import DOB, lookup
+from tests.public.conftest import DOB, lookup, translated
 
 FACILITY = "Broadview Processing Center"
 JUDGE = "Judge Honorata Quispe"
@@ -55,9 +56,11 @@ def test_a_released_person_reads_released_with_the_date(family, bond_program):
     add_bond(family, bond_program, "released", disbursed_on=datetime.date(2026, 1, 5),
              released_on=datetime.date(2026, 1, 7))
     html = lookup("CHI-2026-000456", DOB).content.decode()
-    assert "Released" in html
-    assert "7 de enero de 2026" in html  # Spanish first, dates too
-    assert "Bond for release from detention" in html
+    assert '<p class="stage-now">Liberada</p>' in html  # Spanish first: "Released"
+    assert "7 de enero de 2026" in html  # dates too
+    assert translated("es", "Bond for release from detention") in html
+    assert translated("es", "%(service)s, since %(date)s.", date="7 de enero de 2026",
+                      service=translated("es", "Bond for release from detention").lower()) in html
 
 
 def test_bonds_and_grants_list_as_services_and_drafts_stay_hidden(family, bond_program,
@@ -67,10 +70,16 @@ def test_bonds_and_grants_list_as_services_and_drafts_stay_hidden(family, bond_p
     add_grant(family, grant_program, "draft")
     add_grant(family, grant_program, "approved")
     status = family_status(family.ben_a, reference="CHI-2026-000456")
-    assert [(str(s.service), str(s.stage)) for s in status.services] == [
-        ("Bond for release from detention", "Bond paid"),
-        ("Transfer of remains to Mexico", "Grant approved"),
-    ]
+    with translation.override("en"):
+        assert [(str(s.service), str(s.stage)) for s in status.services] == [
+            ("Bond for release from detention", "Bond paid"),
+            ("Transfer of remains to Mexico", "Grant approved"),
+        ]
+    with translation.override("es"):  # the same lazy words, read in Spanish
+        assert [(str(s.service), str(s.stage)) for s in status.services] == [
+            ("Fianza para salir de la detención", "Fianza pagada"),
+            ("Traslado de restos a México", "Apoyo aprobado"),
+        ]
 
 
 def test_the_found_page_shows_no_amount_partner_staff_or_case_detail(family, bond_program,
@@ -79,7 +88,7 @@ def test_the_found_page_shows_no_amount_partner_staff_or_case_detail(family, bon
              posted_on=datetime.date(2026, 1, 6))
     add_grant(family, grant_program, "disbursed", disbursed_on=datetime.date(2026, 1, 9))
     html = lookup("CHI-2026-000456", DOB).content.decode()
-    assert "Bond paid" in html and "Grant paid" in html
+    assert translated("es", "Bond paid") in html and translated("es", "Grant paid") in html
     for secret in ("7345", "7,345", "2718", "2,718", "$", "USD", FACILITY, JUDGE, PAYEE,
                    "Oaxaca", family.partner_x.name, family.officer_a.username,
                    family.ben_a.a_number, family.ben_a.given_names):
@@ -123,4 +132,5 @@ def test_the_current_stage_is_the_service_that_moved_last(family, bond_program):
     add_bond(family, bond_program, "closed_refunded", cancelled_on=datetime.date(2026, 3, 1))
     add_bond(family, bond_program, "released", released_on=datetime.date(2026, 4, 2))
     status = family_status(family.ben_a, reference="x")
-    assert str(status.current.stage) == "Released"
+    with translation.override("en"):
+        assert str(status.current.stage) == "Released"
