@@ -1,0 +1,109 @@
+"""The lists stay usable with more data: the queries a page needs do not grow with its rows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bondfund.models import BondRequest, State
+from tests.bondfund.factories import make_program, make_request, usd
+from tests.core.factories import BeneficiaryFactory
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def assert_flat(client, url, add_rows):
+    """As many queries with 3 rows on the page as with 12."""
+    add_rows(3)
+    client.get(url)  # the session's first request may do more (e.g. load the OTP device)
+    with_3 = queries_for(client, url)
+    add_rows(9)
+    assert queries_for(client, url) == with_3
+
+
+def requests(world, program, *, submit=True, then=None):
+    """n more bond requests of Chicago's officer, each for a new beneficiary; `then(pks)` moves
+    them on (a bulk update: this is about reading them)."""
+
+    def add(n):
+        pks = [make_request(world, program, submit=submit,
+                            beneficiary=BeneficiaryFactory(consulate=world.consulate_a)).pk
+               for _ in range(n)]
+        if then:
+            then(BondRequest.objects.filter(pk__in=pks))
+
+    return add
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "approver_a", "partner_x", "admin",
+                                     "auditor"])
+def test_request_list(client, world, persona):
+    program = make_program(world)
+    sign_in(client, world.personas[persona])
+    assert_flat(client, reverse("bondfund:request_list"), requests(world, program))
+
+
+def test_request_list_filtered_by_state(client, world):
+    program = make_program(world)
+    sign_in(client, world.officer_a)
+    assert_flat(client, reverse("bondfund:request_list") + "?state=submitted",
+                requests(world, program))
+
+
+def test_approval_queue(client, world):
+    program = make_program(world)
+    sign_in(client, world.approver_a)
+    assert_flat(client, reverse("bondfund:approval_queue"), requests(world, program))
+
+
+def test_approval_queue_with_a_first_signature(client, world):
+    """Above the tier two approvers sign: the second sees the first's signature counted."""
+    from bondfund import services
+    from tests.core.factories import user_with_role
+
+    program = make_program(world, tiers=[{"above": "1500", "approvals": 2}])
+    first = user_with_role("finance_approver", consulate=world.consulate_a, username="first")
+
+    def approve_once(qs):
+        for req in qs:
+            services.bond_request_approve(actor=first, request_id=req.pk)
+
+    sign_in(client, world.approver_a)
+    assert_flat(client, reverse("bondfund:approval_queue"),
+                requests(world, program, then=approve_once))
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "partner_x", "auditor"])
+def test_refunds_due(client, world, persona):
+    program = make_program(world)
+
+    def refund_due(qs):
+        qs.update(state=State.REFUND_DUE, cancelled_on=datetime.date(2026, 1, 5),
+                  disbursed_amount=usd(6_000), posted_on=datetime.date(2025, 12, 3))
+
+    sign_in(client, world.personas[persona])
+    assert_flat(client, reverse("bondfund:refunds_due"),
+                requests(world, program, then=refund_due))
+
+
+@pytest.mark.parametrize("persona", ["admin", "approver_a", "auditor"])
+def test_program_list(client, world, persona):
+    count = iter(range(100))
+
+    def programs(n):
+        for _ in range(n):
+            make_program(world, name=f"Programa {next(count)}", consulate_a=0, consulate_b=0,
+                         partner_x=0, partner_y=0)
+
+    sign_in(client, world.personas[persona])
+    assert_flat(client, reverse("bondfund:program_list"), programs)

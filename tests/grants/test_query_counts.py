@@ -1,0 +1,93 @@
+"""The lists stay usable with more data: the queries a page needs do not grow with its rows."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from djmoney.money import Money
+
+from grants.models import GrantApplication, PayeeKind, State
+from tests.core.factories import BeneficiaryFactory
+from tests.grants.factories import make_application, make_program, submitted
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def assert_flat(client, url, add_rows):
+    """As many queries with 3 rows on the page as with 12."""
+    add_rows(3)
+    client.get(url)  # the session's first request may do more (e.g. load the OTP device)
+    with_3 = queries_for(client, url)
+    add_rows(9)
+    assert queries_for(client, url) == with_3
+
+
+def applications(world, program, make=make_application, then=None, **kwargs):
+    """n more applications of Chicago's officer (paying partner X), each for a new
+    beneficiary and by turns in two programs' kinds; `then(qs)` moves them on in bulk."""
+
+    def add(n):
+        pks = [make(world, program, beneficiary=BeneficiaryFactory(consulate=world.consulate_a),
+                    payee_kind=PayeeKind.PARTNER, payee_partner=world.partner_x, **kwargs).pk
+               for _ in range(n)]
+        if then:
+            then(GrantApplication.objects.filter(pk__in=pks))
+
+    return add
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "approver_a", "partner_x", "admin",
+                                     "auditor"])
+def test_application_list(client, world, persona):
+    program = make_program(world)
+    sign_in(client, world.personas[persona])
+    assert_flat(client, reverse("grants:application_list"), applications(world, program))
+
+
+def test_application_list_filtered(client, world):
+    program = make_program(world)
+    sign_in(client, world.officer_a)
+    assert_flat(client, reverse("grants:application_list") + f"?state=draft&program={program.pk}",
+                applications(world, program))
+
+
+@pytest.mark.parametrize("persona", ["approver_a", "admin", "auditor"])
+def test_approval_queue(client, world, persona):
+    """Each row also flags earlier grants within the waiting period: read for the whole page."""
+    program = make_program(world, waiting_period_days=90)
+    sign_in(client, world.personas[persona])
+    assert_flat(client, reverse("grants:approval_queue"),
+                applications(world, program, make=submitted))
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "admin"])
+def test_program_list(client, world, persona):
+    count = iter(range(100))
+
+    def programs(n):
+        for _ in range(n):
+            make_program(world, name=f"Programa {next(count)}", allocations={})
+
+    sign_in(client, world.personas[persona])
+    assert_flat(client, reverse("grants:program_list"), programs)
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "admin"])
+def test_granted_report(client, world, persona):
+    program = make_program(world)
+
+    def granted(qs):
+        qs.update(state=State.DISBURSED, disbursed_amount=Money(Decimal("1000"), "USD"))
+
+    sign_in(client, world.personas[persona])
+    assert_flat(client, reverse("grants:report"), applications(world, program, then=granted))
