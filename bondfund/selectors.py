@@ -108,9 +108,14 @@ def approval_queue_for(user):
 
 def refunds_due_visible_to(user):
     """Bonds cancelled whose refund has not come back, oldest cancellation first."""
+    return bond_requests_visible_to(user).filter(state=State.REFUND_DUE).order_by(
+        "cancelled_on", "id")
+
+
+def with_days_due(requests):
+    """Mark each request (a page of refunds due) with how long its refund has been due."""
     today = timezone.localdate()
-    rows = list(bond_requests_visible_to(user).filter(state=State.REFUND_DUE)
-                .order_by("cancelled_on", "id"))
+    rows = list(requests)
     for req in rows:
         req.days_due = (today - req.cancelled_on).days if req.cancelled_on else None
         req.overdue = req.days_due is not None and req.days_due > OVERDUE_REFUND_DAYS

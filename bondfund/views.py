@@ -198,8 +198,10 @@ def approval_queue(request):
 
 @login_required
 def refunds_due(request):
+    page = Paginator(selectors.refunds_due_visible_to(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "bondfund/refunds_due.html", {
-        "rows": selectors.refunds_due_visible_to(request.user),
+        "rows": selectors.with_days_due(page.object_list), "page": page,
         "overdue_days": selectors.OVERDUE_REFUND_DAYS,
     })
 

@@ -55,7 +55,12 @@ def approval_queue(*, user):
     qs = grant_applications_visible_to(user).filter(state=State.SUBMITTED)
     if scope.has_role(Role.FINANCE_APPROVER):
         qs = qs.filter(scope.consulate_q("consulate", Role.FINANCE_APPROVER))
-    applications = list(qs.order_by("submitted_at", "id").prefetch_related("approvals"))
+    return qs.order_by("submitted_at", "id").prefetch_related("approvals")
+
+
+def flag_earlier_grants(applications):
+    """Mark each application (a page of the queue) with its earlier grants of the same kind."""
+    applications = list(applications)
     flags = earlier_grants_within_waiting_period(applications)
     for application in applications:
         application.earlier_grants = flags.get(application.pk, [])

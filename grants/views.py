@@ -240,8 +240,10 @@ def application_receipt(request, pk):
 def approval_queue(request):
     if not Scope.of(request.user).has_role(*APPROVAL_QUEUE_ROLES):
         raise PermissionDenied
+    page = Paginator(selectors.approval_queue(user=request.user), 50).get_page(
+        request.GET.get("page"))
     return render(request, "grants/approval_queue.html", {
-        "applications": selectors.approval_queue(user=request.user)})
+        "applications": selectors.flag_earlier_grants(page.object_list), "page": page})
 
 
 # Programs --------------------------------------------------------------------------------

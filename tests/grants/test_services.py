@@ -263,7 +263,8 @@ def test_second_grant_of_the_same_kind_within_the_waiting_period_is_flagged(worl
     second = submitted(world, other)
     unrelated = submitted(world, program, beneficiary=BeneficiaryFactory(
         consulate=world.consulate_a))
-    queue = {a.pk: a for a in selectors.approval_queue(user=world.approver_a)}
+    queue = {a.pk: a for a in selectors.flag_earlier_grants(
+        selectors.approval_queue(user=world.approver_a))}
     assert [a.pk for a in queue[second.pk].earlier_grants] == [first.pk]
     assert queue[unrelated.pk].earlier_grants == []
     # Flagged, not blocked.
