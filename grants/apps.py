@@ -2,12 +2,24 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _program_names(pks):
+    from grants.models import GrantProgram
+
+    programs = GrantProgram.objects.all()
+    if pks is not None:
+        programs = programs.filter(pk__in=pks)
+    return dict(programs.values_list("pk", "name"))
+
+
 class GrantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "grants"
     verbose_name = _("Relief grants")
 
     def ready(self):
+        from ledger.programs import register_program_namer
+
+        register_program_namer("grant", _program_names)
         from grants import receivers
         from payments import signals
 

@@ -5,13 +5,24 @@ from ledger.models import Currency
 
 
 class ReconciliationFilterForm(forms.Form):
-    program = forms.CharField(label=_("Program"), max_length=64, required=False)
+    program = forms.ChoiceField(label=_("Program"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), required=False,
                                  choices=[("", _("All"))] + Currency.choices)
-    consulate = forms.IntegerField(label=_("Consulate"), required=False, min_value=1)
-    partner = forms.IntegerField(label=_("Partner"), required=False, min_value=1)
+    consulate = forms.TypedChoiceField(label=_("Consulate"), required=False, coerce=int,
+                                       empty_value=None)
+    partner = forms.TypedChoiceField(label=_("Partner organization"), required=False,
+                                     coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
+
+    def __init__(self, *args, programs, consulates, partners, **kwargs):
+        """programs: {ref: name}; consulates and partners: (id, name) pairs the user reaches."""
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["program"].choices = everything + sorted(programs.items(),
+                                                             key=lambda item: item[1])
+        self.fields["consulate"].choices = everything + list(consulates)
+        self.fields["partner"].choices = everything + list(partners)
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from ledger import selectors
 from ledger.forms import ReconciliationFilterForm
 from ledger.models import Account
 from ledger.money import format_amount
+from ledger.programs import program_names
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PAGE_SIZE = 50
@@ -37,13 +39,15 @@ def _row_visible(scope, row):
     return row.partner_id in scope.partner_ids or scope.is_headquarters()
 
 
-def _labels(rows, stale=()):
+def _labels(rows, stale=(), *, programs):
     """Names of the rows' (and stale clearing accounts') consulates and partners: one query
     each."""
     consulates = Consulate.objects.in_bulk(
         {r.consulate_id for r in (*rows, *stale) if r.consulate_id})
     partners = PartnerOrganization.objects.in_bulk(
         {r.partner_id for r in (*rows, *stale) if r.partner_id})
+    for row in (*rows, *stale):
+        row.program_name = programs.get(row.program, row.program)
     for row in rows:
         owner = consulates.get(row.consulate_id) or partners.get(row.partner_id)
         row.label = str(owner) if owner else f"#{row.consulate_id or row.partner_id}"
@@ -58,7 +62,10 @@ def _labels(rows, stale=()):
 @login_required
 def reconciliation(request):
     scope = _scope(request)
-    form = ReconciliationFilterForm(request.GET or None)
+    programs = _programs()
+    form = ReconciliationFilterForm(request.GET or None, programs=programs,
+                                    consulates=_consulate_choices(scope),
+                                    partners=_partner_choices(scope))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     dims = {"program": filters.get("program") or None,
             "currency": filters.get("currency") or None,
@@ -67,14 +74,38 @@ def reconciliation(request):
                                     date_to=filters.get("date_to"))
     rows = [r for r in rows if _row_visible(scope, r)]
     if request.GET.get("format") == "csv":
-        return _csv(_labels(rows))
+        return _csv(_labels(rows, programs=programs))
     stale = _stale_clearing(rows, dims)
     return render(request, "ledger/reconciliation.html", {
-        "form": form, "rows": [_display(r) for r in _labels(rows, stale)],
+        "form": form, "rows": [_display(r) for r in _labels(rows, stale, programs=programs)],
         "figures": _figure_labels(), "stale": stale,
         "advance_days": selectors.ADVANCE_DAYS, "receivable_days": selectors.RECEIVABLE_DAYS,
         "period": bool(filters.get("date_from") or filters.get("date_to")),
     })
+
+
+def _programs():
+    """{ref: name} of every program the books hold (a few rows: one per program)."""
+    refs = set(Account.objects.values_list("program_ref", flat=True).distinct())
+    names = program_names(refs)
+    return {ref: names.get(ref, ref) for ref in refs}
+
+
+def _consulate_choices(scope):
+    consulates = Consulate.objects.filter(scope.consulate_q("pk")) \
+        if scope.is_staff_of_consulates else Consulate.objects.none()
+    return consulates.order_by("name").values_list("pk", "name")
+
+
+def _partner_choices(scope):
+    if scope.is_headquarters():
+        reach = Q()
+    else:
+        reach = Q(pk__in=scope.partner_ids)
+        if scope.is_staff_of_consulates:
+            reach |= Q(consulates__in=scope.consulate_ids())
+    partners = PartnerOrganization.objects.filter(reach).distinct()
+    return partners.order_by("name").values_list("pk", "name")
 
 
 def _stale_clearing(rows, dims):
@@ -122,7 +153,7 @@ def _csv(rows):
                                             *(label for _n, label in figures))])
     for row in rows:
         kind = _("Consulate") if row.kind == "consulate" else _("Partner")
-        text = [_csv_cell(v) for v in (row.program, row.currency, kind, row.label)]
+        text = [_csv_cell(v) for v in (row.program_name, row.currency, kind, row.label)]
         # Amounts are ours (digits, a point and maybe a sign), written as plain numbers.
         writer.writerow(text + [_decimal(getattr(row, name)) for name, _l in figures])
     return response

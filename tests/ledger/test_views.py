@@ -2,6 +2,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -114,15 +116,19 @@ def test_csv_export_escapes_formulas(client, orgs):
     assert chicago[6] == "123.45"  # disbursed
 
 
-def test_labels_cost_one_query_each(client, orgs, django_assert_max_num_queries):
+def test_labels_cost_one_query_each(client, orgs):
     login(client, Role.AUDITOR)
+    client.get(RECON)  # warm the session
+    with CaptureQueriesContext(connection) as before:
+        client.get(RECON)
     for i in range(5):
         consulate = Consulate.objects.create(code=f"C{i}", name=f"C{i}", city="x", state="TX")
         funds.consulate_allocate(key=f"more-{i}", program=P, currency="USD",
                                  consulate_id=consulate.pk, amount=100)
-    client.get(RECON)  # warm the session
-    with django_assert_max_num_queries(8):
-        client.get(RECON)
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(RECON)
+    assert len(response.context["rows"]) >= 5
+    assert len(after) == len(before)
 
 
 def test_statement_renders_with_running_balance(client, orgs):
