@@ -1,4 +1,5 @@
 from django.contrib import admin
+from import_export.admin import ExportMixin
 
 from bondfund.models import (
     BondApproval,
@@ -10,6 +11,7 @@ from bondfund.models import (
     EligibilityQuestion,
     TreasuryRate,
 )
+from bondfund.resources import BondRequestResource
 
 
 class EligibilityQuestionInline(admin.TabularInline):
@@ -86,7 +88,12 @@ class BondDocumentInline(admin.TabularInline):
 
 
 @admin.register(BondRequest)
-class BondRequestAdmin(admin.ModelAdmin):
+class BondRequestAdmin(ExportMixin, admin.ModelAdmin):
+    """Export (permission bondfund.export_bondrequest) through the neutralising resource.
+    Imports of bond requests go through the import page (core:bond_request_import), which
+    creates drafts with bond_requests_import: a raw admin import would skip their checks."""
+
+    resource_classes = [BondRequestResource]
     list_display = ("__str__", "program", "consulate", "obligor", "state", "amount",
                     "created_at")
     list_filter = ("state", "program", "consulate", "obligor", "bond_type", "authority")

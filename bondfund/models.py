@@ -260,6 +260,7 @@ class BondRequest(FSMModelMixin, models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("bond request")
         verbose_name_plural = _("bond requests")
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         indexes = [
             models.Index(fields=["consulate", "state", "created_at"]),
             models.Index(fields=["obligor", "state", "created_at"]),

@@ -31,8 +31,8 @@ from bondfund.models import (
     State,
 )
 from core.approvals import approvals_required, validate_tiers
-from core.audit import audit_record
-from core.models import PartnerOrganization, Role, User
+from core.audit import audit_record, audit_record_many
+from core.models import Beneficiary, PartnerOrganization, Role, User
 from core.money import from_minor, to_minor
 from core.notify import notify
 from core.tenancy import Scope
@@ -176,18 +176,100 @@ def bond_request_create(*, actor, beneficiary, program, facility, detained_on, o
                         eligibility_answers=None, **decision):
     if not Scope.of(actor).reaches_consulate(beneficiary.consulate_id, Role.CONSULATE_OFFICER):
         raise PermissionDenied
-    case = DetentionCase.objects.create(beneficiary=beneficiary,
-                                        consulate_id=beneficiary.consulate_id,
-                                        facility=facility, detained_on=detained_on,
-                                        created_by=actor)
-    req = BondRequest(program=program, detention_case=case, beneficiary=beneficiary,
+    case, req = _draft_build(actor=actor, beneficiary=beneficiary, program=program,
+                             facility=facility, detained_on=detained_on, obligor=obligor,
+                             eligibility_answers=eligibility_answers, decision=decision)
+    case.save()
+    req.detention_case = case
+    req.save()
+    audit_record(**_create_audit(actor, req))
+    return req
+
+
+def _draft_build(*, actor, beneficiary, program, facility, detained_on, obligor,
+                 eligibility_answers, decision):
+    """An unsaved detention case and draft request, with the draft's checks: shared by
+    bond_request_create and bond_requests_import."""
+    case = DetentionCase(beneficiary=beneficiary, consulate_id=beneficiary.consulate_id,
+                         facility=facility, detained_on=detained_on, created_by=actor)
+    req = BondRequest(program=program, beneficiary=beneficiary,
                       consulate_id=beneficiary.consulate_id, created_by=actor)
     _apply_draft(req, obligor, eligibility_answers, decision)
-    req.save()
-    audit_record(actor=actor, action="bond_request.create", obj=req,
-                 changes={"state": [None, req.state], **_decision_changes(req)},
-                 consulate_id=req.consulate_id, partner_id=req.obligor_id)
-    return req
+    return case, req
+
+
+def _create_audit(actor, req, comment=""):
+    return dict(actor=actor, action="bond_request.create", obj=req, comment=comment,
+                changes={"state": [None, req.state], **_decision_changes(req)},
+                consulate_id=req.consulate_id, partner_id=req.obligor_id)
+
+
+def bond_requests_import(*, actor, rows, dry_run=False, comment=""):
+    """Program administrators bring in draft requests (with their detention cases) from a
+    file; officers then submit them and approvers approve them as any other draft.
+
+    rows: (line, values) with values beneficiary_reference or a_number, program (name),
+    obligor_ein (optional), facility, detained_on and the decision fields. Every row is
+    checked (a few queries for the whole chunk); on any error nothing is written. Returns
+    (created requests, [(line, message)]).
+    """
+    _require(is_program_admin(actor))
+    with transaction.atomic():
+        found = _import_lookups(rows)
+        built, errors = [], []
+        for line, values in rows:
+            try:
+                built.append(_import_row(actor, values, found))
+            except ValidationError as exc:
+                errors.extend((line, message) for message in exc.messages)
+        if errors or dry_run:
+            return [], errors
+        DetentionCase.objects.bulk_create([case for case, _req in built])
+        for case, req in built:
+            req.detention_case = case
+        created = BondRequest.objects.bulk_create([req for _case, req in built])
+        audit_record_many([_create_audit(actor, req, comment) for req in created])
+        return created, []
+
+
+def _import_lookups(rows):
+    """Beneficiaries, programs and obligors the rows name, in four queries."""
+    def wanted(key):
+        return {values[key] for _line, values in rows if values.get(key)}
+
+    active = Beneficiary.objects.active()
+    return {
+        "reference": {b.reference: b for b in
+                      active.filter(reference__in=wanted("beneficiary_reference"))},
+        "a_number": {b.a_number: b for b in active.filter(a_number__in=wanted("a_number"))},
+        "program": {p.name: p for p in BondProgram.objects.filter(name__in=wanted("program"))},
+        "obligor": {p.ein: p for p in
+                    PartnerOrganization.objects.filter(ein__in=wanted("obligor_ein"))},
+    }
+
+
+def _import_row(actor, values, found):
+    reference, a_number = values.get("beneficiary_reference"), values.get("a_number")
+    beneficiary = (found["reference"].get(reference) if reference
+                   else found["a_number"].get(a_number))
+    if beneficiary is None:
+        raise ValidationError(_("No beneficiary on record has the case reference or A-number "
+                                "“%(value)s”: create the person first.")
+                              % {"value": reference or a_number or ""})
+    program = found["program"].get(values["program"])
+    if program is None:
+        raise ValidationError(_("No bond program is named “%(name)s”.")
+                              % {"name": values["program"]})
+    obligor = None
+    if values.get("obligor_ein"):
+        obligor = found["obligor"].get(values["obligor_ein"])
+        if obligor is None:
+            raise ValidationError(_("No partner organization has the EIN %(ein)s.")
+                                  % {"ein": values["obligor_ein"]})
+    decision = {name: values.get(name) for name in DECISION_FIELDS}
+    return _draft_build(actor=actor, beneficiary=beneficiary, program=program,
+                        facility=values["facility"], detained_on=values["detained_on"],
+                        obligor=obligor, eligibility_answers=None, decision=decision)
 
 
 def bond_request_update(*, actor, request_id, facility=None, detained_on=None, obligor=None,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
 
 import core.admin_imports  # noqa: F401 - registers ImportJob
 from core.models import (
@@ -15,6 +16,7 @@ from core.models import (
     User,
 )
 from core.models_documents import DocumentSequence, IssuedDocument
+from core.resources import BeneficiaryResource
 
 
 class MembershipInline(admin.TabularInline):
@@ -61,9 +63,13 @@ class FamilyContactInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(admin.ModelAdmin):
+class BeneficiaryAdmin(ImportExportModelAdmin):
     """Beneficiaries are created and merged through the application (duplicate checks,
-    case references, audit); the admin reads and corrects contact details."""
+    case references, audit); the admin reads and corrects contact details. Its import and
+    export (permissions core.import_beneficiary / core.export_beneficiary) use
+    BeneficiaryResource: rows go through beneficiary_create, cells leave neutralised."""
+
+    resource_classes = [BeneficiaryResource]
 
     list_display = ["reference", "family_names", "given_names", "date_of_birth", "consulate",
                     "merged_into"]
@@ -73,6 +79,9 @@ class BeneficiaryAdmin(admin.ModelAdmin):
     readonly_fields = ["reference", "a_number", "curp", "consulate", "merged_into",
                        "created_at", "created_by"]
     inlines = [FamilyContactInline]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
 
     def has_add_permission(self, request):
         return False

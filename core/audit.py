@@ -14,25 +14,47 @@ GENESIS = "0" * 64
 
 def audit_record(*, actor, action, obj, changes=None, comment="", consulate_id=None,
                  partner_id=None, object_type=None, object_id=None):
+    return audit_record_many([dict(
+        actor=actor, action=action, obj=obj, changes=changes, comment=comment,
+        consulate_id=consulate_id, partner_id=partner_id, object_type=object_type,
+        object_id=object_id)])[0]
+
+
+def audit_record_many(events, *, batch_size=1000):
+    """Append events (dicts of audit_record's arguments) in order, locking the chain head
+    once: each event's hash chains the previous one, then the head moves to the last."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
+    if not events:
+        return []
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    event = AuditEvent(
+    ip, prev, built = current_ip(), head.last_hash, []
+    for spec in events:
+        event = _event(ip=ip, prev_hash=prev, **spec)
+        event.hash = prev = event.compute_hash()
+        built.append(event)
+    if len(built) == 1:
+        built[0].save()
+    else:
+        AuditEvent.objects.bulk_create(built, batch_size=batch_size)
+    AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
+    return built
+
+
+def _event(*, actor, action, obj, ip, prev_hash, changes=None, comment="", consulate_id=None,
+           partner_id=None, object_type=None, object_id=None):
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=object_type or obj._meta.label_lower,
         object_id=str(object_id if object_id is not None else obj.pk),
         changes=_jsonable(changes or {}),
         comment=comment or "",
-        ip=current_ip(),
+        ip=ip,
         consulate_id=consulate_id,
         partner_id=partner_id,
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
-    event.hash = event.compute_hash()
-    event.save()
-    AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash)
-    return event
 
 
 def audit_verify():

@@ -39,7 +39,11 @@ def normalize_name(value):
 
 
 def name_similarity(a, b):
-    a, b = normalize_name(a), normalize_name(b)
+    return normalized_similarity(normalize_name(a), normalize_name(b))
+
+
+def normalized_similarity(a, b):
+    """name_similarity of two names already through normalize_name."""
     if not a or not b:
         return 0.0
     whole = difflib.SequenceMatcher(None, a, b).ratio()
@@ -79,3 +83,45 @@ def find_matches(*, a_number="", curp="", given_names="", family_names="",
         for score, b in sorted(near, key=lambda pair: -pair[0]):
             add(b, MatchKind.NAME_AND_BIRTH, round(score, 2))
     return matches
+
+
+def find_matches_many(people):
+    """find_matches for many people at once, in three queries whatever their number.
+
+    people: dicts with a_number, curp, given_names, family_names, date_of_birth. Returns one
+    list of matches per person, in the same order, exact matches first.
+    """
+    active = Beneficiary.objects.active().select_related("consulate")
+    by_a_number = _grouped(active, "a_number", {p.get("a_number") for p in people} - {"", None})
+    by_curp = _grouped(active, "curp", {p.get("curp") for p in people} - {"", None})
+    by_birth = _grouped(active, "date_of_birth",
+                        {p.get("date_of_birth") for p in people} - {None})
+    names = {b.pk: normalize_name(b.full_name) for group in by_birth.values() for b in group}
+    found = []
+    for person in people:
+        matches = [Match(b, MatchKind.A_NUMBER)
+                   for b in by_a_number.get(person.get("a_number"), ())]
+        matches += [Match(b, MatchKind.CURP) for b in by_curp.get(person.get("curp"), ())]
+        wanted = normalize_name(
+            f"{person.get('given_names', '')} {person.get('family_names', '')}")
+        near = []
+        for b in by_birth.get(person.get("date_of_birth"), ()):
+            score = normalized_similarity(wanted, names[b.pk])
+            if score >= NAME_SIMILARITY:
+                near.append(Match(b, MatchKind.NAME_AND_BIRTH, round(score, 2)))
+        matches += sorted(near, key=lambda m: -m.score)
+        found.append(_distinct(matches))
+    return found
+
+
+def _grouped(queryset, field, values):
+    groups = {}
+    if values:
+        for b in queryset.filter(**{f"{field}__in": values}):
+            groups.setdefault(getattr(b, field), []).append(b)
+    return groups
+
+
+def _distinct(matches):
+    seen = set()
+    return [m for m in matches if not (m.beneficiary.pk in seen or seen.add(m.beneficiary.pk))]

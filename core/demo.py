@@ -21,6 +21,7 @@ from core.models import (
     PartnerOrganization,
     User,
 )
+from core.permissions_documents import document_permissions_grant
 from core.services import beneficiary_create
 from core.validators import curp_check_digit
 
@@ -85,6 +86,7 @@ def _users(consulates, partners):
             consulate=consulates.get(consulate_code) if consulate_code else None,
             partner=partners.get(partner_key) if partner_key else None,
         )
+        document_permissions_grant(user=user, roles=[role])  # imports and exports
         if role in demo_data.SECOND_FACTOR_ROLES:
             second_factor_restore(user)
         result[username] = user

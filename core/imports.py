@@ -2,10 +2,12 @@
 
 An upload is stored in private storage and an ImportJob row records it. Phase one
 (`validate`) reads the file CHUNK_ROWS rows at a time (csv.reader or openpyxl's read-only
-mode: the whole file is never in memory), checks every row and commits the job's progress
-after each chunk, so the status page (which refreshes itself) shows how far it got. Phase
-two (`save`, once the user confirms a file without errors) reads the file again and applies
-every row inside ONE transaction; a row that fails there rolls everything back.
+mode: the whole file is never in memory), checks every row without writing anything and
+commits the job's progress after each chunk, so the status page (which refreshes itself)
+shows how far it got. Phase two (`save`, once the user confirms a file without errors) reads
+the file again and applies it chunk by chunk inside ONE transaction; a row that fails there
+rolls everything back. Its progress cannot be committed before the end, so it goes to the
+cache (`saving_progress`), which the status page reads.
 
 Each phase runs in a background thread of the web process started after the request's
 commit (`manage.py import_run <job id>` runs or resumes one from a shell, e.g. after a
@@ -18,6 +20,7 @@ import logging
 import threading
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -31,7 +34,7 @@ from core.models_imports import ImportJob
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 200  # a dry-run chunk holds SQLite's write lock: keep it to seconds
+CHUNK_ROWS = 1000  # the importers check and write a chunk in a constant number of queries
 MAX_ERRORS_KEPT = 200
 PREVIEW_ROWS = 10
 FORMATS = ("csv", "xlsx")
@@ -126,6 +129,7 @@ def _thread_main(job_id, phase):
 IMPORTERS = {
     ImportJob.Kind.BENEFICIARIES: "core.resources.BeneficiaryImporter",
     ImportJob.Kind.RELEASES: "bondfund.resources.ReleaseImporter",
+    ImportJob.Kind.BOND_REQUESTS: "bondfund.resources.BondRequestImporter",
 }
 
 
@@ -200,6 +204,7 @@ def save(job, importer):
                 errors.extend(chunk_errors)
                 if errors:
                     raise RowsFailed
+                cache.set(_progress_key(job), saved, 3600)
     except RowsFailed:
         job.errors, job.error_count = [], 0
         _keep_errors(job, errors)
@@ -209,4 +214,14 @@ def save(job, importer):
         job.status, job.saved_count = ImportJob.Status.DONE, saved
     job.finished_at = timezone.now()
     job.save()
+    cache.delete(_progress_key(job))
     importer.after_save(job)
+
+
+def saving_progress(job):
+    """Rows saved so far by a job in its saving transaction (not visible in the table yet)."""
+    return cache.get(_progress_key(job), 0) if job.status == ImportJob.Status.SAVING else None
+
+
+def _progress_key(job):
+    return f"fianza:import:{job.pk}:saved"

@@ -187,6 +187,7 @@ class Beneficiary(models.Model):
         ordering = ["family_names", "given_names"]
         verbose_name = _("beneficiary")
         verbose_name_plural = _("beneficiaries")
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         indexes = [
             models.Index(fields=["consulate", "family_names"]),
             models.Index(fields=["date_of_birth"]),

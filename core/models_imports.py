@@ -13,6 +13,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         BENEFICIARIES = "beneficiaries", _("Beneficiaries")
         RELEASES = "releases", _("Release confirmations")
+        BOND_REQUESTS = "bond_requests", _("Bond requests")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

@@ -1,10 +1,14 @@
-"""Who may import and export: a role of the house, or the model's import/export permission.
+"""Who may import and export: a role of the house AND the model's import/export permission.
 
-The roles give the right in their own scope (selectors still limit the rows); the Django
-permissions `<app>.import_<model>` / `<app>.export_<model>` (django-import-export's codes,
-settings IMPORT_EXPORT_*_PERMISSION_CODE) let an administrator grant it to someone else.
+The roles say whose rows (selectors still limit them); the Django permissions
+`<app>.import_<model>` / `<app>.export_<model>` (django-import-export's codes, settings
+IMPORT_EXPORT_*_PERMISSION_CODE, also used by the admin's import/export buttons) say who
+was given the right. A user needs both. ROLE_PERMISSIONS is what each role is normally
+given (the demo and the test factories grant it).
 """
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 
 from core.models import Role
@@ -14,17 +18,25 @@ EXPORT_ROLES = (Role.PROGRAM_ADMIN, Role.AUDITOR, Role.FINANCE_APPROVER,
                 Role.CONSULATE_OFFICER)
 FINANCE_EXPORT_ROLES = (Role.PROGRAM_ADMIN, Role.AUDITOR, Role.FINANCE_APPROVER)
 
+_CASE_EXPORTS = ("core.export_beneficiary", "bondfund.export_bondrequest",
+                 "grants.export_grantapplication")
+ROLE_PERMISSIONS = {
+    Role.PROGRAM_ADMIN: (*_CASE_EXPORTS, "ledger.export_transfer", "core.import_beneficiary",
+                         "bondfund.import_bondrequest"),
+    Role.AUDITOR: (*_CASE_EXPORTS, "ledger.export_transfer"),
+    Role.FINANCE_APPROVER: (*_CASE_EXPORTS, "ledger.export_transfer"),
+    Role.CONSULATE_OFFICER: _CASE_EXPORTS,
+}
+
 
 def may_export(user, model, roles=EXPORT_ROLES):
-    scope = Scope.of(user)
-    return scope.has_role(*roles) or user.has_perm(_perm("export", model))
+    return Scope.of(user).has_role(*roles) and user.has_perm(_perm("export", model))
 
 
 def may_import(user, model):
-    """Imports are for headquarters' program administrators (or holders of the permission)."""
-    scope = Scope.of(user)
-    return (scope.is_headquarters(Role.PROGRAM_ADMIN)
-            or user.has_perm(_perm("import", model)))
+    """Imports are for headquarters' program administrators holding the permission."""
+    return (Scope.of(user).is_headquarters(Role.PROGRAM_ADMIN)
+            and user.has_perm(_perm("import", model)))
 
 
 def require_export(user, model, roles=EXPORT_ROLES):
@@ -35,6 +47,24 @@ def require_export(user, model, roles=EXPORT_ROLES):
 def require_import(user, model):
     if not may_import(user, model):
         raise PermissionDenied
+
+
+def document_permissions_grant(*, user, roles):
+    """Give the user the import/export permissions of these roles (again: no change)."""
+    names = {name for role in roles for name in ROLE_PERMISSIONS.get(role, ())}
+    user.user_permissions.add(*[_permission(name) for name in sorted(names)])
+    for cache in ("_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def _permission(name):
+    app_label, codename = name.split(".")
+    model = codename.split("_", 1)[1]
+    content_type = ContentType.objects.get_by_natural_key(app_label, model)
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename=codename,
+        defaults={"name": f"Can {codename.replace('_', ' ')}"})
+    return permission
 
 
 def _perm(code, model):

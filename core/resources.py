@@ -5,13 +5,22 @@ checks the actor's reach, normalises the A-number and CURP, refuses an existing 
 CURP, asks for confirmation of a near match and allocates the case reference.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from core.exports import neutralise_dataset
 from core.models import Beneficiary, Consulate
-from core.services import DuplicateRefused, DuplicateSuspected, beneficiary_create
+from core.services import (
+    DuplicateRefused,
+    DuplicateSuspected,
+    ImportedRows,
+    beneficiaries_check,
+    beneficiaries_import,
+    beneficiary_create,
+)
 
 SERVICE_FIELDS = ("given_names", "family_names", "date_of_birth", "country_of_birth",
                   "a_number", "curp", "preferred_language", "accessibility_needs", "phone",
@@ -105,69 +114,73 @@ class BeneficiaryResource(SafeExportMixin, resources.ModelResource):
         return super().save_instance(instance, is_create, row, **kwargs)
 
 
-def result_errors(result, lines):
-    """[(file line, message)] of a django-import-export Result; `lines` maps its row
-    numbers (1-based in the chunk) to the file's lines."""
-    errors = []
-    for invalid in result.invalid_rows:
-        for field, messages in invalid.error_dict.items():
-            label = "" if field == "__all__" else f"{field}: "
-            errors.extend((lines[invalid.number - 1], f"{label}{m}") for m in messages)
-    for number, row_errors in result.row_errors():
-        errors.extend((lines[number - 1], str(e.error)) for e in row_errors)
-    return sorted(errors)
+def cell_text(value):
+    """A cell as text: CSV gives strings, XLSX numbers and dates too."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def yes(value):
+    return cell_text(value).casefold() in TRUE_WORDS
 
 
 class BeneficiaryImporter:
-    """Rows -> BeneficiaryResource; a dry run per chunk first, then the real thing."""
+    """Rows -> beneficiaries_check (no writes) chunk by chunk, then beneficiaries_import."""
+
+    REQUIRED = {"consulate", "given_names", "family_names", "date_of_birth"}
 
     def __init__(self, job):
-        self.job = job
-        self.resource = BeneficiaryResource(actor=job.created_by)
-        self.seen = {}  # normalised A-number / CURP -> first line (duplicates in the file)
+        self.job, self.actor = job, job.created_by
+        self.consulates = {c.code: c for c in Consulate.objects.all()}
+        self.seen = ImportedRows()  # the rows of this file read so far
 
-    def _dataset(self, headers, rows):
-        import tablib
-
-        return tablib.Dataset(*[cells for _line, cells in rows], headers=headers)
-
-    def _in_file_duplicates(self, headers, rows):
-        from core.validators import normalize_a_number, normalize_curp
-
-        errors = []
+    def _parsed(self, headers, rows):
+        """([(line, consulate, fields, confirm_distinct)], [(line, message)])"""
+        parsed, errors = [], []
         for line, cells in rows:
             row = dict(zip(headers, cells, strict=True))
-            for column, normalise in (("a_number", normalize_a_number),
-                                      ("curp", normalize_curp)):
-                raw = str(row.get(column) or "").strip()
-                if not raw:
-                    continue
-                try:
-                    key = (column, normalise(raw))
-                except ValidationError:
-                    continue  # the row's own check reports it
-                if key in self.seen:
-                    errors.append((line, _("%(column)s repeats line %(line)s of the file.")
-                                   % {"column": column, "line": self.seen[key]}))
-                else:
-                    self.seen[key] = line
-        return errors
+            code = cell_text(row.get("consulate")).upper()
+            consulate = self.consulates.get(code)
+            if consulate is None:
+                errors.append((line, _("No consulate has the code %(code)s.") % {"code": code}
+                               if code else _("Give the consulate's three-letter code.")))
+                continue
+            parsed.append((line, consulate, self._fields(row), yes(row.get("confirm_distinct"))))
+        return parsed, errors
+
+    def _fields(self, row):
+        fields = {}
+        for name in SERVICE_FIELDS:
+            value = row.get(name)
+            if name == "consents_to_family_lookup":
+                fields[name] = yes(value)
+            elif name == "date_of_birth" and isinstance(value, datetime.date):
+                fields[name] = value.date() if isinstance(value, datetime.datetime) else value
+            elif cell_text(value):
+                fields[name] = cell_text(value)
+        return fields
 
     def validate_chunk(self, headers, rows):
-        missing = {"consulate", "given_names", "family_names", "date_of_birth"} - set(headers)
+        missing = self.REQUIRED - set(headers)
         if missing:
             return [(rows[0][0], _("Missing columns: %(columns)s.")
                      % {"columns": ", ".join(sorted(missing))})]
-        result = self.resource.import_data(self._dataset(headers, rows), dry_run=True,
-                                           use_transactions=True)
-        lines = [line for line, _cells in rows]
-        return sorted(result_errors(result, lines) + self._in_file_duplicates(headers, rows))
+        parsed, errors = self._parsed(headers, rows)
+        _ready, check_errors = beneficiaries_check(actor=self.actor, rows=parsed,
+                                                   seen=self.seen)
+        return sorted(errors + check_errors, key=lambda error: error[0])
 
     def save_chunk(self, headers, rows):
-        result = self.resource.import_data(self._dataset(headers, rows), dry_run=False,
-                                           use_transactions=True)
-        errors = result_errors(result, [line for line, _cells in rows])
-        return len(rows) - len(errors), errors
+        parsed, errors = self._parsed(headers, rows)
+        if errors:
+            return 0, errors
+        created, errors = beneficiaries_import(
+            actor=self.actor, rows=parsed, seen=self.seen,
+            comment=_("Imported from %(file)s.") % {"file": self.job.original_name})
+        return len(created), errors
 
     def after_save(self, job):
         pass

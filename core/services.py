@@ -7,8 +7,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
-from core.dedupe import find_matches
+from core.audit import audit_record, audit_record_many
+from core.dedupe import (
+    NAME_SIMILARITY,
+    find_matches,
+    find_matches_many,
+    normalize_name,
+    normalized_similarity,
+)
 from core.models import Beneficiary, FamilyContact, ReferenceSequence, Role, User
 from core.selectors import BENEFICIARY_WRITERS
 from core.tenancy import Scope
@@ -48,12 +54,27 @@ class DuplicateRefused(ValidationError):
 
 def _normalized(fields):
     fields = {k: v for k, v in fields.items() if k in BENEFICIARY_FIELDS}
+    errors = {}
     for name, normalize in (("a_number", normalize_a_number), ("curp", normalize_curp)):
         if fields.get(name):
-            fields[name] = normalize(fields[name])
+            try:
+                fields[name] = normalize(fields[name])
+            except ValidationError as exc:
+                errors[name] = exc.error_list
         elif name in fields:
             fields[name] = ""
+    if errors:
+        raise ValidationError(errors)
     return fields
+
+
+def beneficiary_prepare(*, actor, consulate, **fields):
+    """One person's row rules, shared by beneficiary_create and beneficiaries_import: the
+    identifiers normalised, every field and the model's own checks validated, no query."""
+    beneficiary = Beneficiary(consulate=consulate, created_by=actor, **_normalized(fields))
+    beneficiary.clean_fields(exclude=["reference", "consulate", "created_by", "merged_into"])
+    beneficiary.clean()  # (after the fields: it compares the date of birth)
+    return beneficiary
 
 
 def _check_duplicates(fields, *, exclude_id=None, confirm_distinct=False):
@@ -75,34 +96,145 @@ def _check_duplicates(fields, *, exclude_id=None, confirm_distinct=False):
 
 def reference_allocate(*, consulate):
     """The next case reference of this consulate and year, e.g. CHI-2026-000123."""
+    return references_allocate(consulate=consulate, count=1)[0]
+
+
+def references_allocate(*, consulate, count):
+    """`count` consecutive case references, locking the consulate's sequence once."""
     year = timezone.localdate().year
     ReferenceSequence.objects.get_or_create(consulate=consulate, year=year)
     sequence = ReferenceSequence.objects.select_for_update().get(consulate=consulate, year=year)
-    sequence.last += 1
+    first = sequence.last + 1
+    sequence.last += count
     sequence.save(update_fields=["last"])
-    return f"{consulate.code}-{year}-{sequence.last:06d}"
+    return [f"{consulate.code}-{year}-{n:06d}" for n in range(first, sequence.last + 1)]
 
 
-def beneficiary_create(*, actor, consulate, confirm_distinct=False, **fields):
+def _require_beneficiary_writer(actor, consulate):
     scope = Scope.of(actor)
     scope.require(*BENEFICIARY_WRITERS)
     if not scope.reaches_consulate(consulate.pk, *BENEFICIARY_WRITERS):
         raise PermissionDenied
-    fields = _normalized(fields)
+
+
+def _create_audit(actor, beneficiary, matches, comment=""):
+    return dict(actor=actor, action="beneficiary.create", obj=beneficiary, comment=comment,
+                changes={"reference": beneficiary.reference,
+                         "confirmed_distinct_from": [m.beneficiary.reference for m in matches]},
+                consulate_id=beneficiary.consulate_id)
+
+
+def beneficiary_create(*, actor, consulate, confirm_distinct=False, **fields):
+    _require_beneficiary_writer(actor, consulate)
+    beneficiary = beneficiary_prepare(actor=actor, consulate=consulate, **fields)
     with transaction.atomic():
-        matches = _check_duplicates(fields, confirm_distinct=confirm_distinct)
-        reference = reference_allocate(consulate=consulate)
-        beneficiary = Beneficiary(consulate=consulate, created_by=actor, reference=reference,
-                                  **fields)
-        beneficiary.full_clean()
+        matches = _check_duplicates(_identity(beneficiary), confirm_distinct=confirm_distinct)
+        beneficiary.reference = reference_allocate(consulate=consulate)
         beneficiary.save()
-        audit_record(
-            actor=actor, action="beneficiary.create", obj=beneficiary,
-            changes={"reference": beneficiary.reference,
-                     "confirmed_distinct_from": [m.beneficiary.reference for m in matches]},
-            consulate_id=consulate.pk,
-        )
+        audit_record(**_create_audit(actor, beneficiary, matches))
     return beneficiary
+
+
+def _identity(beneficiary):
+    return {n: getattr(beneficiary, n) for n in
+            ("a_number", "curp", "given_names", "family_names", "date_of_birth")}
+
+
+# Importing many at once ------------------------------------------------------------------
+
+class ImportedRows:
+    """What the earlier rows of one file hold, so a person cannot come twice in it."""
+
+    def __init__(self):
+        self.identifiers = {}  # ("a_number" | "curp", value) -> line
+        self.births = {}  # date of birth -> [(normalised name, line)]
+
+    def repeats(self, line, beneficiary, confirm_distinct):
+        errors = []
+        for column in ("a_number", "curp"):
+            value = getattr(beneficiary, column)
+            if value and (column, value) in self.identifiers:
+                errors.append(_("%(column)s repeats line %(line)s of the file.")
+                              % {"column": column, "line": self.identifiers[(column, value)]})
+            elif value:
+                self.identifiers[(column, value)] = line
+        name = normalize_name(beneficiary.full_name)
+        earlier = self.births.setdefault(beneficiary.date_of_birth, [])
+        if not confirm_distinct:
+            errors.extend(
+                _("Possible duplicate of line %(line)s of the file — resolve it first.")
+                % {"line": other_line} for other, other_line in earlier
+                if normalized_similarity(name, other) >= NAME_SIMILARITY)
+        earlier.append((name, line))
+        return errors
+
+
+def beneficiaries_check(*, actor, rows, seen=None):
+    """Check rows of (line, consulate, fields, confirm_distinct) as beneficiary_create would,
+    in a constant number of queries: returns (ready, errors), ready as (line, unsaved
+    beneficiary, near matches the row confirmed distinct), errors as (line, message)."""
+    seen = ImportedRows() if seen is None else seen
+    prepared, errors = [], []
+    for line, consulate, fields, confirm_distinct in rows:
+        try:
+            _require_beneficiary_writer(actor, consulate)
+            beneficiary = beneficiary_prepare(actor=actor, consulate=consulate, **fields)
+        except PermissionDenied:
+            errors.append((line, _("You may not add beneficiaries to the consulate %(code)s.")
+                           % {"code": consulate.code}))
+            continue
+        except ValidationError as exc:
+            errors.extend((line, message) for message in _labelled(exc))
+            continue
+        errors.extend((line, m) for m in seen.repeats(line, beneficiary, confirm_distinct))
+        prepared.append((line, beneficiary, confirm_distinct))
+    ready = []
+    found = find_matches_many([_identity(b) for _line, b, _confirm in prepared])
+    for (line, beneficiary, confirm_distinct), matches in zip(prepared, found, strict=True):
+        exact = [m for m in matches if m.is_exact]
+        if exact:
+            errors.append((line, _("A record with this A-number or CURP already exists: "
+                                   "%(references)s.") % {"references": _refs(exact)}))
+        elif matches and not confirm_distinct:
+            errors.append((line, _("Possible duplicate of %(references)s — resolve it first.")
+                           % {"references": _refs(matches)}))
+        else:
+            ready.append((line, beneficiary, matches))
+    return ready, sorted(errors, key=lambda error: error[0])
+
+
+def beneficiaries_import(*, actor, rows, seen=None, comment=""):
+    """Create the beneficiaries of these rows, all of them or (on any row error) none:
+    references allocated as a block per consulate, rows and audit events written in bulk.
+    Returns (created, errors)."""
+    with transaction.atomic():
+        ready, errors = beneficiaries_check(actor=actor, rows=rows, seen=seen)
+        if errors:
+            return [], errors
+        by_consulate = {}
+        for _line, beneficiary, _matches in ready:
+            by_consulate.setdefault(beneficiary.consulate, []).append(beneficiary)
+        for consulate in sorted(by_consulate, key=lambda c: c.pk):  # one lock order
+            people = by_consulate[consulate]
+            references = references_allocate(consulate=consulate, count=len(people))
+            for beneficiary, reference in zip(people, references, strict=True):
+                beneficiary.reference = reference
+        created = Beneficiary.objects.bulk_create([b for _line, b, _m in ready],
+                                                  batch_size=500)
+        audit_record_many([_create_audit(actor, b, matches, comment)
+                           for _line, b, matches in ready])
+    return created, []
+
+
+def _labelled(error):
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    return [message if field == "__all__" else f"{field}: {message}"
+            for field, messages in error.message_dict.items() for message in messages]
+
+
+def _refs(matches):
+    return ", ".join(m.beneficiary.reference for m in matches)
 
 
 def _locked_for_change(actor, beneficiary_id):

@@ -5,6 +5,8 @@ from core import views_imports
 urlpatterns = [
     path("imports/beneficiaries/", views_imports.beneficiary_import,
          name="beneficiary_import"),
+    path("imports/bond-requests/", views_imports.bond_request_import,
+         name="bond_request_import"),
     path("imports/<int:pk>/", views_imports.import_job_detail, name="import_job_detail"),
     path("imports/<int:pk>/confirm/", views_imports.import_job_confirm_view,
          name="import_job_confirm"),

@@ -246,6 +246,7 @@ class GrantApplication(FSMModelMixin, models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("grant application")
         verbose_name_plural = _("grant applications")
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         indexes = [
             models.Index(fields=["consulate", "state"]),
             models.Index(fields=["beneficiary", "program"]),

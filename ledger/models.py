@@ -169,6 +169,7 @@ class Transfer(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("ledger transfer")
         verbose_name_plural = _("ledger transfers")
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         indexes = [
             models.Index(fields=["debit_account", "created_at", "id"], name="transfer_debit_idx"),
             models.Index(fields=["credit_account", "created_at", "id"],

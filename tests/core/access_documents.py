@@ -10,6 +10,7 @@ def url_cases(world):
                                    status=ImportJob.Status.INVALID, created_by=world.admin)
     return [
         UrlCase("core:beneficiary_import", expect=expect(403, admin=200)),
+        UrlCase("core:bond_request_import", expect=expect(403, admin=200)),
         UrlCase("core:import_job_detail", {"pk": job.pk}, expect=expect(404, admin=200)),
         UrlCase("core:import_job_confirm", {"pk": job.pk}, expect=expect(405)),
     ]

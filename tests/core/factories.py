@@ -5,6 +5,7 @@ import factory
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from core.models import Beneficiary, Consulate, Membership, PartnerOrganization, Role, User
+from core.permissions_documents import document_permissions_grant
 from core.validators import curp_check_digit
 
 _CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
@@ -87,6 +88,7 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
 def user_with_role(role, *, consulate=None, partner=None, username=None, **user_fields):
     user = UserFactory(**({"username": username} if username else {}), **user_fields)
     Membership.objects.create(user=user, role=role, consulate=consulate, partner=partner)
+    document_permissions_grant(user=user, roles=[role])  # as the role is normally given
     return user
 
 

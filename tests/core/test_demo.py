@@ -53,3 +53,17 @@ def test_demo_users_sign_in(db):
                                    "backup-otp_token": "demo-0007"})
     assert response.status_code == 302
     assert approver.get(reverse("core:home")).status_code == 200
+
+
+def test_demo_users_get_the_import_and_export_permissions_of_their_role(db):
+    call_command("load_demo")
+    call_command("load_demo")
+    admin = User.objects.get(username="admin.programas")
+    assert admin.has_perms(["core.import_beneficiary", "bondfund.import_bondrequest",
+                            "ledger.export_transfer"])
+    auditor = User.objects.get(username="auditoria")
+    assert auditor.has_perm("ledger.export_transfer")
+    assert not auditor.has_perm("core.import_beneficiary")
+    assert User.objects.get(username="finanzas.chicago").has_perm("ledger.export_transfer")
+    assert not User.objects.get(username="socio.midwest").user_permissions.exists()
+    assert admin.user_permissions.count() == 6  # granted once, whatever the runs

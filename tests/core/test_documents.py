@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from bondfund.models import BondRequest
 from core import imports
 from core.exports import csv_stream, neutralise, xlsx_bytes
 from core.models import AuditEvent, Beneficiary
@@ -170,14 +171,38 @@ def test_someone_elses_job_is_not_found(client, world):
     assert client.post(reverse("core:import_job_confirm", args=[job.pk])).status_code == 404
 
 
-def test_the_import_permission_opens_the_page(client, world):
+def _grant(user, codename, model=Beneficiary):
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
-    content_type = ContentType.objects.get_for_model(Beneficiary)
-    permission, _ = Permission.objects.get_or_create(
-        codename="import_beneficiary", content_type=content_type,
-        defaults={"name": "Can import beneficiary"})
-    world.auditor.user_permissions.add(permission)
+    user.user_permissions.add(Permission.objects.get(
+        codename=codename, content_type=ContentType.objects.get_for_model(model)))
+
+
+def test_the_import_permission_without_the_role_is_refused(client, world):
+    _grant(world.auditor, "import_beneficiary")
     sign_in(client, world.auditor)
-    assert client.get(reverse("core:beneficiary_import")).status_code == 200
+    assert client.get(reverse("core:beneficiary_import")).status_code == 403
+
+
+def test_the_role_without_the_import_permission_is_refused(client, world):
+    world.admin.user_permissions.clear()
+    sign_in(client, world.admin)
+    assert client.get(reverse("core:beneficiary_import")).status_code == 403
+    assert client.get(reverse("core:bond_request_import")).status_code == 403
+    response = client.post(reverse("core:beneficiary_import"), {"file": _csv_upload(GOOD)})
+    assert response.status_code == 403 and not ImportJob.objects.exists()
+
+
+def test_the_role_without_the_export_permission_is_refused(client, world):
+    world.officer_a.user_permissions.clear()
+    sign_in(client, world.officer_a)
+    assert client.get(reverse("bondfund:requests_export", args=["csv"])).status_code == 403
+    _grant(world.officer_a, "export_bondrequest", BondRequest)
+    assert client.get(reverse("bondfund:requests_export", args=["csv"])).status_code == 200
+
+
+def test_the_export_permission_without_the_role_is_refused(client, world):
+    _grant(world.partner_x_staff, "export_bondrequest", BondRequest)
+    sign_in(client, world.partner_x_staff)
+    assert client.get(reverse("bondfund:requests_export", args=["csv"])).status_code == 403
