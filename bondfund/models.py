@@ -266,6 +266,7 @@ class BondRequest(FSMModelMixin, models.Model):
             models.Index(fields=["obligor", "state", "created_at"]),
             models.Index(fields=["state", "created_at"]),
             models.Index(fields=["state", "cancelled_on"]),
+            models.Index(fields=["created_at", "id"], name="bondrequest_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(

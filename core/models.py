@@ -191,6 +191,9 @@ class Beneficiary(models.Model):
         indexes = [
             models.Index(fields=["consulate", "family_names"]),
             models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["family_names", "given_names", "id"],
+                         name="beneficiary_name_idx"),
+            models.Index(fields=["created_at"], name="beneficiary_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -295,7 +298,10 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id", "id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "id"]),
+            models.Index(fields=["action", "id"], name="auditevent_action_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -250,6 +250,7 @@ class GrantApplication(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["consulate", "state"]),
             models.Index(fields=["beneficiary", "program"]),
+            models.Index(fields=["created_at", "id"], name="grantapp_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
