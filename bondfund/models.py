@@ -15,6 +15,7 @@ from djmoney.money import Money
 
 from core.approvals import validate_tiers
 from core.models import Beneficiary, Consulate, PartnerOrganization
+from payments.models import Method as PaymentMethod
 
 MINIMUM_BOND = Money("1500.00", "USD")
 BREACH_APPEAL_DAYS = 30
@@ -197,15 +198,6 @@ class IneligibleReason(models.TextChoices):
     CHECKLIST = "checklist", _("Does not meet the program's checklist")
 
 
-class DisbursementMethod(models.TextChoices):
-    """The rails of payments.Disbursement, as recorded on the bond once the money left."""
-
-    STRIPE_TRANSFER = "stripe_transfer", _("Stripe transfer")
-    ACH = "ach", _("ACH")
-    WIRE = "wire", _("Wire")
-    CHECK = "check", _("Check")
-
-
 class BondRequest(FSMModelMixin, models.Model):
     program = models.ForeignKey(BondProgram, on_delete=models.PROTECT, related_name="requests",
                                 verbose_name=_("program"))
@@ -237,7 +229,7 @@ class BondRequest(FSMModelMixin, models.Model):
     stayed_on = models.DateField(_("EOIR-43 filed on"), null=True, blank=True)
     disbursed_amount = money_field(_("amount disbursed"), null=True, blank=True)
     disbursement_method = models.CharField(_("method"), max_length=20,
-                                           choices=DisbursementMethod.choices, blank=True)
+                                           choices=PaymentMethod.choices, blank=True)
     # The payments.Disbursement that paid this bond (empty again if its transfer was reversed).
     payment_id = models.UUIDField(_("payment"), null=True, blank=True, editable=False)
     disbursement_reference = models.CharField(_("payment reference"), max_length=100,

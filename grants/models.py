@@ -15,6 +15,7 @@ from djmoney.models.fields import MoneyField
 
 from core.approvals import validate_tiers
 from core.models import Beneficiary, Consulate, PartnerOrganization
+from payments.models import Method as PaymentMethod
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "currency_choices": settings.CURRENCY_CHOICES}
 
@@ -173,15 +174,6 @@ class PayeeKind(models.TextChoices):
     VENDOR = "vendor", _("A vendor (funeral home, hospital, law firm...)")
 
 
-class DisbursementMethod(models.TextChoices):
-    WIRE = "wire", _("Wire transfer")
-    ACH = "ach", _("ACH transfer")
-    CHECK = "check", _("Check")
-    CARD = "card", _("Prepaid card")
-    SPEI = "spei", _("SPEI transfer (Mexico)")
-    STRIPE = "stripe", _("Stripe transfer")
-
-
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -225,7 +217,7 @@ class GrantApplication(FSMModelMixin, models.Model):
 
     disbursed_amount = MoneyField(_("amount disbursed"), null=True, blank=True, **MONEY)
     disbursement_method = models.CharField(_("method"), max_length=16, blank=True,
-                                           choices=DisbursementMethod.choices)
+                                           choices=PaymentMethod.choices)
     disbursement_reference = models.CharField(_("payment reference"), max_length=120,
                                               blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)

@@ -24,7 +24,6 @@ from core.notify import notify
 from core.tenancy import Scope
 from core.uploads import store_upload
 from grants.models import (
-    DisbursementMethod,
     DocumentKind,
     EligibilityQuestion,
     GrantAllocation,
@@ -595,9 +594,6 @@ def _locked_for_payment(disbursement):
     return application
 
 
-PAYMENT_METHODS = {PaymentMethod.STRIPE_TRANSFER: DisbursementMethod.STRIPE}
-
-
 def grant_application_disburse(*, disbursement):
     """The money left (payments' `disbursement_paid`): post the reservation as a grant
     expense and move the application to `disbursed`. Permission was checked by payments
@@ -609,7 +605,7 @@ def grant_application_disburse(*, disbursement):
             return application
         _check_state(application, "disburse")
         amount = from_minor(d.amount, d.currency)
-        method = PAYMENT_METHODS.get(d.method, d.method)
+        method = d.method
         reference = d.manual_reference or d.stripe_transfer_id or str(d.pk)
         funds.disburse(key=f"disburse:{d.pk}", reservation_key=application.reservation_key,
                        amount=d.amount, purpose="grant", actor_id=d.released_by_id,

@@ -120,7 +120,7 @@ def test_a_partner_payee_paid_by_stripe_and_reversed_is_approved_again(world, fa
     payments.disbursement_release(disbursement_id=d.pk, actor=world.approver_a)
     d.refresh_from_db()
     assert state(application) == State.DISBURSED
-    assert GrantApplication.objects.get(pk=application.pk).disbursement_method == "stripe"
+    assert GrantApplication.objects.get(pk=application.pk).disbursement_method == "stripe_transfer"
     assert figures(program, world) == (0, 100_000, 1_900_000, 100_000)
 
     event = fake_stripe.event("transfer.reversed", fake_stripe.reverse(d.stripe_transfer_id))
