@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.utils import translation
 
 
 def pytest_collection_modifyitems(config, items):
@@ -12,6 +13,16 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services speak the active language, and a request served by an earlier test leaves
+    its language active in the thread. Tests calling services directly read English; pages
+    still choose their own language per request (Spanish first)."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
