@@ -149,12 +149,13 @@ def throughput(args, ids, hot):
           f" -> {args.hot} hot accounts)")
     if not args.skip_pgbench:
         pgbench_init(args)
-    print("clients | ledger tps | p50 ms | p99 ms | pgbench tps | ratio")
+    print("clients | ledger tps | p50 ms | p99 ms | pgbench tps | ratio | load avg (1 min)")
     for clients in args.clients:
         mine = run_ledger(args, ids, hot, clients)
         theirs = run_pgbench(args, clients) if not args.skip_pgbench else {"tps": float("nan")}
         print(f"{clients:7d} | {mine['tps']:10.0f} | {mine['p50']:6.2f} | {mine['p99']:6.2f} |"
-              f" {theirs['tps']:11.0f} | {mine['tps'] / theirs['tps']:.2f}", flush=True)
+              f" {theirs['tps']:11.0f} | {mine['tps'] / theirs['tps']:.2f}  |"
+              f" {os.getloadavg()[0]:.1f}", flush=True)
 
 
 def profile(args, ids, hot):
@@ -180,7 +181,7 @@ def profile(args, ids, hot):
         run("probe", 1)
     print(f"\n## One transfer: {len(queries.captured_queries)} statements")
     for q in queries.captured_queries:
-        print("  ", q["sql"][:100])
+        print("  ", " ".join(q["sql"].split())[:100])
     run("warm", 200)
     t0, c0 = time.perf_counter(), time.process_time()
     run("timed", args.profile)
@@ -309,7 +310,8 @@ def main():
         args.duration, args.accounts, args.sizes = 5, 100, "100000,1000000"
     args.clients = [int(c) for c in args.clients.split(",")]
     args.sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"# Fianza ledger benchmark ({args.server}, {os.cpu_count()} CPUs)")
+    print(f"# Fianza ledger benchmark ({args.server}, {os.cpu_count()} CPUs, load average"
+          f" {' '.join(f'{x:.2f}' for x in os.getloadavg())}: the machine may be shared)")
     ids, hot = prepare(args)
     if args.profile:
         profile(args, ids, hot)

@@ -5,7 +5,11 @@ Order of work in `transfers_create`: resolve the specs (fill a post/void/reversa
 transfer it refers to), answer a retry from what is stored, lock the accounts in id order, check
 phase and limits against the locked counters, insert the transfers, move the counters with F().
 
-On PostgreSQL the same steps take two statements (see `_create_postgresql`): one locks the
+On PostgreSQL a single plain transfer (one that resolves or reverses nothing) takes ONE
+statement (see `_create_plain_postgresql`): it locks both accounts in id order, checks the
+limits against the locked counters, inserts the transfer (ON CONFLICT DO NOTHING) and moves the
+counters, all or nothing; a refusal is then named by the same Python checks, from the locked
+rows it returns. Any other call takes two statements (see `_create_postgresql`): one locks the
 accounts in id order and says whether any key is already stored; one inserts the transfers
 (ON CONFLICT DO NOTHING) and moves the counters only if every row went in. Nothing is written
 before the last statement, so a single transfer inside the caller's transaction needs no
@@ -14,6 +18,7 @@ savepoint: a refusal is raised before any write.
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import cache
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
@@ -244,9 +249,9 @@ def _apply(specs, linked):
     return rows
 
 
-def _plan(specs, accounts, linked):
+def _plan(specs, accounts, linked, now=None):
     """The rows to insert and the counter deltas, checked against the locked counters."""
-    now = timezone.now()
+    now = now or timezone.now()
     deltas = {pk: dict.fromkeys(COUNTERS, 0) for pk in accounts}
     rows = []
     pendings = _pending_amounts(specs)
@@ -387,9 +392,12 @@ class _Lost(Exception):
 
 
 _ACCOUNT_FIELDS = [f for f in Account._meta.concrete_fields]
+# The outer SELECT reads clock_timestamp() as each row leaves the lock (the last row: once
+# every lock is held): created_at comes from one clock, after the locks, on both paths.
 _LOCK_SQL = (
-    "SELECT {columns}, (SELECT count(*) FROM ledger_transfer WHERE id = ANY(%s))"
-    " FROM ledger_account WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+    "SELECT locked.*, clock_timestamp() FROM (SELECT {columns},"
+    " (SELECT count(*) FROM ledger_transfer WHERE id = ANY(%s))"
+    " FROM ledger_account WHERE id = ANY(%s) ORDER BY id FOR UPDATE) AS locked"
 ).format(columns=", ".join(f'"{f.column}"' for f in _ACCOUNT_FIELDS))
 _TRANSFER_COLUMNS = (
     "id", "debit_account_id", "credit_account_id", "amount", "currency", "code", "pending",
@@ -403,6 +411,8 @@ _write_sql_cache = {}
 
 def _create_postgresql(specs, linked):
     try:
+        if len(specs) == 1 and _is_plain(specs[0]):
+            return [_create_plain_postgresql(specs[0], linked)]
         if len(specs) == 1 and connection.in_atomic_block:
             # Nothing is written before the last statement of `_apply_postgresql`, and that
             # statement writes all or nothing: the caller's transaction needs no savepoint.
@@ -421,14 +431,14 @@ def _create_postgresql(specs, linked):
 
 
 def _apply_postgresql(specs, linked):
-    accounts, stored = _lock_accounts_postgresql(specs)
+    accounts, stored, now = _lock_accounts_postgresql(specs)
     if stored:
         replayed = _replay(specs)
         if replayed is not None:
             return replayed
     _check_accounts(specs, accounts)
     _check_unresolved(specs)
-    rows, deltas = _plan(specs, accounts, linked)
+    rows, deltas = _plan(specs, accounts, linked, now)
     if not _insert_and_move(rows, deltas):
         raise _Lost
     for row in rows:
@@ -437,7 +447,8 @@ def _apply_postgresql(specs, linked):
 
 
 def _lock_accounts_postgresql(specs):
-    """Lock the accounts in id order; and how many of the keys are stored (None: unknown)."""
+    """Lock the accounts in id order; how many of the keys are stored (None: unknown); the
+    database's clock once the locks are held."""
     ids = sorted({pk for s in specs for pk in (s.debit_account_id, s.credit_account_id)
                   if pk is not None})
     with connection.cursor() as cursor:
@@ -446,9 +457,11 @@ def _lock_accounts_postgresql(specs):
     names = [f.attname for f in _ACCOUNT_FIELDS]
     accounts = {}
     for values in found:
-        account = Account.from_db(connection.alias, names, values[:-1])
+        account = Account.from_db(connection.alias, names, values[:-2])
         accounts[account.pk] = account
-    return accounts, (found[0][-1] if found else None)
+    if not found:
+        return accounts, None, None
+    return accounts, found[0][-2], max(values[-1] for values in found)
 
 
 def _insert_and_move(rows, deltas):
@@ -485,3 +498,192 @@ def _write_sql(n_rows, n_accounts):
            " SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)")
     _write_sql_cache[(n_rows, n_accounts)] = sql
     return sql
+
+
+# PostgreSQL, one plain transfer: one statement ----------------------------------------------
+#
+# A single transfer that resolves or reverses nothing (posted or pending, the hot path) is
+# locked, checked, inserted and counted in ONE statement (`_PLAIN_SQL`), so a hot account's
+# row lock is held for that one round trip plus the caller's COMMIT:
+#
+#   lk   SELECT ... ORDER BY id FOR UPDATE: locks the two accounts in id order (a locking
+#        SELECT sorts first, then locks row by row) and reads their latest counters.
+#   nw   the counters after the transfer, from the locked rows.
+#   ok   both accounts exist, share the currency, and every limit holds after the change
+#        (the same test as `_past_limit`; the CHECK constraints stay the backstop).
+#   ins  INSERT ... SELECT ... WHERE ok ON CONFLICT (id) DO NOTHING: the transfer, with the
+#        running balances, only if ok; a key already stored (or committed meanwhile by a
+#        racing call) inserts nothing. created_at is the database's clock_timestamp(), read
+#        once the locks are held, so an account's transfers are stamped in lock order (the
+#        order of their running balances), as the two-statement path does.
+#   upd  moves the counters of the locked rows only if the transfer went in.
+#
+# The statement returns whether the row went in, whether the key was already stored, and the
+# locked account rows. Nothing else is asked of the database when it went in; otherwise the
+# same Python checks as the ORM path run on the locked rows, in the same order, to raise the
+# same refusal (a replay reads the stored transfer). Every CTE of one statement shares one
+# snapshot, but the locking SELECT and the UPDATE both act on the newest row version (READ
+# COMMITTED re-checks a row that changed while it waited), and ON CONFLICT sees keys
+# committed after the snapshot: racing calls neither overspend nor store a key twice.
+
+_LOCKED_COLUMNS = ", ".join(f'"{f.column}"' for f in _ACCOUNT_FIELDS)
+_PARAM_TYPES = {"key": "varchar", "d": "bigint", "c": "bigint", "amount": "bigint",
+                "currency": "varchar", "code": "varchar", "pending": "boolean",
+                "linked": "varchar", "user_data": "bigint", "reference": "varchar",
+                "actor_id": "integer", "memo": "varchar"}
+
+
+def _p(name):
+    return f"%({name})s::{_PARAM_TYPES[name]}"
+
+
+def _delta(side, phase):
+    account = _p("d") if side == "debits" else _p("c")
+    when = _p("pending") if phase == "pending" else f"NOT {_p('pending')}"
+    return f"CASE WHEN id = {account} AND {when} THEN {_p('amount')} ELSE 0 END"
+
+
+_PLAIN_SQL = f"""
+WITH lk AS MATERIALIZED (
+    SELECT {_LOCKED_COLUMNS} FROM ledger_account
+    WHERE id IN ({_p("d")}, {_p("c")}) ORDER BY id FOR UPDATE
+), nw AS MATERIALIZED (
+    SELECT id, currency, debits_must_not_exceed_credits AS dl,
+        credits_must_not_exceed_debits AS cl,
+        {", ".join(f"{_delta(*c.split('_'))} AS d_{c}" for c in COUNTERS)},
+        {", ".join(f"{c} + {_delta(*c.split('_'))} AS {c}" for c in COUNTERS)}
+    FROM lk
+), ok AS (
+    SELECT count(*) = 2 AND min(currency) = max(currency)
+        AND {_p("currency")} IN ('', min(currency))
+        AND bool_and(NOT dl OR debits_pending + debits_posted <= credits_posted)
+        AND bool_and(NOT cl OR credits_pending + credits_posted <= debits_posted) AS ok
+    FROM nw
+), ins AS (
+    INSERT INTO ledger_transfer ({", ".join(_TRANSFER_COLUMNS)})
+    SELECT {_p("key")}, d.id, c.id, {_p("amount")}, d.currency, {_p("code")},
+        {_p("pending")}, false, false, NULL, NULL, {_p("linked")}, {_p("user_data")},
+        {_p("reference")}, {_p("actor_id")}, {_p("memo")}, clock_timestamp(),
+        d.credits_pending - d.debits_pending, d.credits_posted - d.debits_posted,
+        c.credits_pending - c.debits_pending, c.credits_posted - c.debits_posted
+    FROM ok, nw AS d, nw AS c
+    WHERE ok.ok AND d.id = {_p("d")} AND c.id = {_p("c")}
+    ON CONFLICT (id) DO NOTHING
+    RETURNING created_at
+), upd AS (
+    UPDATE ledger_account AS a
+    SET {", ".join(f"{c} = a.{c} + nw.d_{c}" for c in COUNTERS)}
+    FROM nw WHERE a.id = nw.id AND EXISTS (SELECT FROM ins)
+    RETURNING 1
+)
+SELECT (SELECT created_at FROM ins), (SELECT count(*) FROM upd),
+    EXISTS (SELECT FROM ledger_transfer WHERE id = {_p("key")}), lk.*
+FROM (VALUES (1)) AS one (x) LEFT JOIN lk ON true
+ORDER BY lk.id
+"""
+# `_plain_row` builds a Transfer positionally, in the order of its concrete fields.
+assert [f.attname for f in Transfer._meta.concrete_fields] == list(_TRANSFER_ATTRS)
+
+
+def _is_plain(spec):
+    """A single transfer the one statement can do: it resolves or reverses nothing, and the
+    refusals that need no account (same account, negative amount) are left to the general
+    path, so that they keep their order after the replay check."""
+    return (not (spec.pending_id or spec.reversal_of_id or spec.post_pending
+                 or spec.void_pending)
+            and type(spec.debit_account_id) is int and type(spec.credit_account_id) is int
+            and spec.debit_account_id != spec.credit_account_id
+            and type(spec.amount) is int and spec.amount >= 0
+            and type(spec.pending) is bool)
+
+
+def _create_plain_postgresql(spec, linked):
+    params = {"key": spec.id, "d": spec.debit_account_id, "c": spec.credit_account_id,
+              "amount": spec.amount, "currency": spec.currency, "code": spec.code,
+              "pending": spec.pending, "linked": linked, "user_data": spec.user_data,
+              "reference": spec.reference, "actor_id": spec.actor_id, "memo": spec.memo}
+    with _prepared_cursor() as cursor:
+        cursor.execute(_PLAIN_SQL, params)
+        found = cursor.fetchall()
+    created_at, _moved, stored = found[0][:3]
+    locked = [values[3:] for values in found if values[3] is not None]
+    if created_at is not None:  # the transfer went in
+        return _plain_row(spec, linked, created_at, locked)
+    if stored:
+        replayed = _replay([spec])
+        if replayed is not None:
+            return replayed[0]
+    # Nothing was written: raise the refusal the ORM path would, from the locked rows.
+    names = [f.attname for f in _ACCOUNT_FIELDS]
+    accounts = {}
+    for values in locked:
+        account = Account.from_db(connection.alias, names, values)
+        accounts[account.pk] = account
+    _check_accounts([spec], accounts)
+    spec = _with_currency(spec, accounts)
+    _move(spec, accounts, {pk: dict.fromkeys(COUNTERS, 0) for pk in accounts}, {})
+    raise _Lost  # every check passes: a racing call stored this key first
+
+
+def _prepared_cursor():
+    """A Django cursor (queries logged as usual) whose statements are bound and prepared on
+    the server: PostgreSQL parses and plans the hot statement once per connection instead of
+    on every call (planning it costs more than running it). Django's own cursors bind
+    client-side and never prepare, so this prepares nothing else. Off when
+    DISABLE_SERVER_SIDE_CURSORS is set, Django's setting for transaction-pooling
+    (pgbouncer), where a prepared statement may not be on the next transaction's server
+    connection: then a plain cursor."""
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default: nothing prepared automatically;
+        raw.prepare_threshold = 2**31 - 1  # still none, only what asks with prepare=True
+    cursor = _preparing_cursor_class()(raw)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
+@cache
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+        def _convert_query(self, query, params=None):
+            # psycopg sets `_query`, which Django's query log reads, only for a statement it
+            # does not prepare.
+            self._query = super()._convert_query(query, params)
+            return self._query
+
+    return PreparingCursor
+
+
+_ID, _DEBITS_PENDING = 0, [f.attname for f in _ACCOUNT_FIELDS].index("debits_pending")
+
+
+def _plain_row(spec, linked, created_at, locked):
+    """The inserted transfer, built from the locked counters as the statement computed it."""
+    after = {}
+    for values in locked:
+        dp, dpo, cp, cpo = values[_DEBITS_PENDING:_DEBITS_PENDING + 4]
+        pk = values[_ID]
+        amount = spec.amount
+        if pk == spec.debit_account_id:
+            dp, dpo = (dp + amount, dpo) if spec.pending else (dp, dpo + amount)
+        else:
+            cp, cpo = (cp + amount, cpo) if spec.pending else (cp, cpo + amount)
+        after[pk] = (cp - dp, cpo - dpo, values)
+    debit, credit = after[spec.debit_account_id], after[spec.credit_account_id]
+    currency = debit[2][_CURRENCY]
+    return Transfer.from_db(connection.alias, None, [
+        spec.id, spec.debit_account_id, spec.credit_account_id, spec.amount, currency,
+        spec.code, spec.pending, False, False, None, None, linked, spec.user_data,
+        spec.reference, spec.actor_id, spec.memo, created_at, debit[0], debit[1], credit[0],
+        credit[1]])
+
+
+_CURRENCY = [f.attname for f in _ACCOUNT_FIELDS].index("currency")

@@ -6,9 +6,16 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, InternalError, connection, connections, transaction
 from django.db.utils import DatabaseError
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from ledger import funds, services
-from ledger.exceptions import CapExceeded, IdempotencyConflict, LimitExceeded
+from ledger.exceptions import (
+    CapExceeded,
+    IdempotencyConflict,
+    InvalidTransfer,
+    LimitExceeded,
+)
 from ledger.models import Account, Transfer
 from ledger.verify import verify
 from tests.ledger.factories import AccountFactory, LimitedAccountFactory, funded_program
@@ -151,20 +158,120 @@ def test_flush_still_empties_the_ledger():
         cursor.execute("TRUNCATE ledger_transfer CASCADE")
 
 
-def test_one_transfer_is_two_statements_without_savepoint():
-    """The PostgreSQL path: lock (and replay probe), then insert + counters, in the caller's
-    transaction; no savepoint since nothing is written before the last statement."""
-    from django.test.utils import CaptureQueriesContext
+def statements(queries):
+    return [q["sql"] for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
 
+
+def all_counters():
+    return list(Account.objects.order_by("pk").values_list(
+        "pk", "debits_pending", "debits_posted", "credits_pending", "credits_posted"))
+
+
+@pytest.mark.parametrize("pending", [False, True])
+def test_one_transfer_is_one_statement_without_savepoint(pending):
+    """The PostgreSQL path for a plain transfer: lock, limit check, insert and counters in one
+    statement, in the caller's transaction (no savepoint: it writes all or nothing)."""
     source, target = AccountFactory(), LimitedAccountFactory()
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        services.transfer_create(key="t", debit_account_id=source.pk,
-                                 credit_account_id=target.pk, amount=500, code="fund")
-    sql = [q["sql"] for q in queries.captured_queries]
+        made = services.transfer_create(key="t", debit_account_id=source.pk,
+                                        credit_account_id=target.pk, amount=500, code="fund",
+                                        pending=pending, reference="r", actor_id=7, memo="m",
+                                        user_data=3)
+    sql = statements(queries)
     assert not any("SAVEPOINT" in s for s in sql)
-    assert len([s for s in sql if s not in ("BEGIN", "COMMIT")]) == 2
+    assert len(sql) == 1
+    # The returned transfer is the stored one, field for field, without reading it back.
+    stored = Transfer.objects.get(pk="t")
+    fields = [f.attname for f in Transfer._meta.concrete_fields]
+    assert [getattr(made, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert not made._state.adding
     target.refresh_from_db()
-    assert target.credits_posted == 500 and verify() == []
+    assert (target.credits_pending, target.credits_posted) == ((500, 0) if pending else (0, 500))
+    assert stored.credit_pending_after == target.credits_pending
+    assert stored.credit_posted_after == target.credits_posted
+    assert verify() == []
+
+
+def test_replay_is_one_statement_and_a_read():
+    source, target = AccountFactory(), LimitedAccountFactory()
+    first = services.transfer_create(key="t", debit_account_id=source.pk,
+                                     credit_account_id=target.pk, amount=500, code="fund")
+    before = all_counters()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        again = services.transfer_create(key="t", debit_account_id=source.pk,
+                                         credit_account_id=target.pk, amount=500, code="fund",
+                                         memo="retry")
+    assert len(statements(queries)) == 2
+    assert again.pk == first.pk and again.memo == "" and again.created_at == first.created_at
+    assert all_counters() == before and Transfer.objects.count() == 1
+
+
+@pytest.fixture
+def books():
+    source = AccountFactory(name="Source")
+    wallet = LimitedAccountFactory(name="Wallet")
+    sink = AccountFactory(name="Sink")
+    mirror = AccountFactory(name="Mirror", credits_must_not_exceed_debits=True)
+    pesos = AccountFactory(name="Pesos", currency="MXN")
+    services.transfer_create(key="seed", debit_account_id=source.pk,
+                             credit_account_id=wallet.pk, amount=1_000, code="fund")
+    services.transfer_create(key="seed-mirror", debit_account_id=mirror.pk,
+                             credit_account_id=source.pk, amount=300, code="fund")
+    return {"source": source, "wallet": wallet, "sink": sink, "mirror": mirror,
+            "pesos": pesos}
+
+
+REFUSALS = [
+    # (debit, credit, amount, extra, exception, message, statements)
+    ("wallet", "sink", 1_001, {}, LimitExceeded, "Transfer x: Wallet is short by USD 0.01.", 1),
+    ("wallet", "sink", 1_000, {"pending": True, "code": "authorize"}, None, None, 1),
+    ("source", "mirror", 301, {}, LimitExceeded, "Transfer x: Mirror is short by USD 0.01.", 1),
+    ("wallet", "mirror", 2_000, {}, LimitExceeded,
+     "Transfer x: Wallet is short by USD 10.00.", 1),  # both past: the debit side is named
+    ("missing", "sink", 1, {}, InvalidTransfer, "Transfer x: There is no account 0.", 1),
+    ("wallet", "missing", 1, {}, InvalidTransfer, "Transfer x: There is no account 0.", 1),
+    ("wallet", "pesos", 1, {}, InvalidTransfer,
+     "Transfer x: Wallet and Pesos do not share a currency.", 1),
+    ("source", "sink", 1, {"key": "seed"}, IdempotencyConflict,
+     "The idempotency key seed was already used with different content"
+     " (credit_account_id).", 2),
+]
+
+
+@pytest.mark.parametrize(("debit", "credit", "amount", "extra", "error", "message", "n"),
+                         REFUSALS)
+def test_refusal_writes_nothing_in_one_statement(books, debit, credit, amount, extra, error,
+                                                 message, n):
+    books["missing"] = Account(pk=0)
+    kwargs = {"key": "x", "debit_account_id": books[debit].pk,
+              "credit_account_id": books[credit].pk, "amount": amount, "code": "disburse",
+              **extra}
+    if error is None:  # pending amounts count: reserve all, then the next cent is refused
+        services.transfer_create(**kwargs)
+        kwargs.update(key="y", amount=1, pending=False, code="disburse")
+        error, message = LimitExceeded, "Transfer y: Wallet is short by USD 0.01."
+    before, count = all_counters(), Transfer.objects.count()
+    with transaction.atomic():
+        with translation.override("en"), CaptureQueriesContext(connection) as queries:
+            with pytest.raises(error) as exc:
+                services.transfer_create(**kwargs)
+            assert str(exc.value) == message
+        assert len(statements(queries)) == n
+        # The caller's transaction is intact and still usable.
+        services.transfer_create(key="after", debit_account_id=books["source"].pk,
+                                 credit_account_id=books["sink"].pk, amount=1, code="fund")
+    assert not Transfer.objects.filter(pk=kwargs["key"]).exclude(pk="seed").exists()
+    assert Transfer.objects.count() == count + 1
+    after = dict((pk, rest) for pk, *rest in all_counters())
+    for pk, *rest in before:
+        if pk not in (books["source"].pk, books["sink"].pk):
+            assert after[pk] == rest
+    if isinstance(exc.value, LimitExceeded):
+        name, cents = message.split(": ")[1].split(" is short by USD ")
+        assert exc.value.account.name == name
+        assert exc.value.account == Account.objects.get(name=name)
+        assert exc.value.shortfall == int(cents.rstrip(".").replace(".", ""))
+    assert verify() == []
 
 
 def test_refusal_without_savepoint_changes_nothing_and_keeps_the_transaction():
@@ -214,3 +321,83 @@ def test_racing_transfers_through_hot_accounts_never_overspend():
     sink.refresh_from_db()
     assert sink.credits_posted == sum(results) * 30
     assert verify() == []
+
+
+def test_racing_same_key_with_different_content_stores_one():
+    source, target = AccountFactory(), LimitedAccountFactory()
+
+    def create(i):
+        with transaction.atomic():
+            return services.transfer_create(key="same-key", debit_account_id=source.pk,
+                                            credit_account_id=target.pk, amount=500 + i % 2,
+                                            code="fund").amount
+
+    results, errors = run_threads(create)
+    stored = Transfer.objects.get(pk="same-key")
+    assert all(isinstance(e, IdempotencyConflict) and e.field == "amount" for e in errors)
+    assert [r for r in results if r is not None] == [stored.amount] * (THREADS - len(errors))
+    assert len(errors) == THREADS // 2  # every call with the other amount is refused
+    target.refresh_from_db()
+    assert target.credits_posted == stored.amount and verify() == []
+
+
+def test_racing_transfers_both_ways_neither_deadlock_nor_overspend():
+    """A -> B and B -> A at once: the single statement locks in id order (no deadlock), and
+    each side's limit holds against the newest counters."""
+    source = AccountFactory()
+    a, b = LimitedAccountFactory(), LimitedAccountFactory()
+    for i, w in enumerate((a, b)):
+        services.transfer_create(key=f"seed-{i}", debit_account_id=source.pk,
+                                 credit_account_id=w.pk, amount=100, code="fund")
+
+    def spend(i):
+        done = 0
+        for n in range(20):
+            debit, credit = (a, b) if (i + n) % 2 else (b, a)
+            try:
+                with transaction.atomic():
+                    services.transfer_create(key=f"swap-{i}-{n}", debit_account_id=debit.pk,
+                                             credit_account_id=credit.pk, amount=7 + i % 5,
+                                             code="disburse")
+                done += 1
+            except LimitExceeded:
+                pass
+        return done
+
+    results, errors = run_threads(spend)
+    assert errors == []
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.available + b.available == 200 and a.available >= 0 and b.available >= 0
+    assert Transfer.objects.filter(pk__startswith="swap-").count() == sum(results)
+    assert verify() == []
+
+
+def test_racing_credits_stop_at_a_credit_limit():
+    """The limit on the credit side (credits_must_not_exceed_debits), under racing calls."""
+    source = AccountFactory()
+    mirror = AccountFactory(credits_must_not_exceed_debits=True)
+    services.transfer_create(key="seed", debit_account_id=mirror.pk,
+                             credit_account_id=source.pk, amount=1_000, code="fund")
+
+    def give_back(i):
+        done = 0
+        for n in range(5):
+            try:
+                with transaction.atomic():
+                    services.transfer_create(key=f"back-{i}-{n}", debit_account_id=source.pk,
+                                             credit_account_id=mirror.pk, amount=30,
+                                             code="refund")
+                done += 1
+            except LimitExceeded as exc:
+                assert exc.account == mirror
+        return done
+
+    results, errors = run_threads(give_back)
+    assert errors == [] and sum(results) == 1_000 // 30
+    mirror.refresh_from_db()
+    assert mirror.credits_posted == 30 * (1_000 // 30) and verify() == []
+    # Stamped under the lock: in (created_at, id) order the running balances follow each other.
+    running = list(Transfer.objects.filter(pk__startswith="back-").order_by("created_at", "id")
+                   .values_list("credit_posted_after", flat=True))
+    assert running == [-1_000 + 30 * n for n in range(1, sum(results) + 1)]
