@@ -443,9 +443,10 @@ def bond_request_mark_ineligible(*, actor, request_id, reason, comment=""):
 
 def bond_request_withdraw(*, actor, request_id, comment):
     with transaction.atomic():
+        payment = _lock_payment_under_way(request_id)
         req = _lock(request_id)
         _require(is_officer(actor, req))
-        _require_no_payment_under_way(req)
+        _stop_payment(payment, actor=actor, reason=comment)
         before = req.state
         _proceed(req, req.withdraw)
         if before in (State.APPROVED, State.STAYED):
@@ -534,9 +535,10 @@ def bond_request_reject(*, actor, request_id, comment):
 
 def bond_request_stay(*, actor, request_id, filed_on, comment=""):
     with transaction.atomic():
+        payment = _lock_payment_under_way(request_id)
         req = _lock(request_id)
         _require(is_finance(actor, req))
-        _require_no_payment_under_way(req)
+        _stop_payment(payment, actor=actor, reason=comment)
         before = req.state
         _proceed(req, req.stay, filed_on=filed_on)
         return _record(req, actor=actor, action="stay", before=before, comment=comment,
@@ -556,10 +558,11 @@ def bond_request_lift_stay(*, actor, request_id, comment=""):
 
 def bond_request_void(*, actor, request_id, comment):
     with transaction.atomic():
+        payment = _lock_payment_under_way(request_id)
         req = _lock(request_id)
         _require(is_finance(actor, req))
         _need(comment, _("Give the reason for voiding."))
-        _require_no_payment_under_way(req)
+        _stop_payment(payment, actor=actor, reason=comment)
         before = req.state
         _proceed(req, req.void)
         funds.release(key=_key(req, "void"), reservation_key=req.reservation_key,
@@ -606,10 +609,20 @@ def payment_under_way(req):
             .exclude(status__in=PAYMENT_ENDED).exclude(status=PaymentStatus.PAID).first())
 
 
-def _require_no_payment_under_way(req):
-    if payment_under_way(req) is not None:
-        raise ValidationError(_("A payment of this bond was requested: it must be paid or "
-                                "fail before the request can change."))
+def _lock_payment_under_way(request_id):
+    """The bond's requested or sent disbursement, locked before the bond itself: payments
+    locks a disbursement and then (through its signal) the bond, so the same order here
+    keeps the two from deadlocking."""
+    return (Disbursement.objects.select_for_update()
+            .filter(object_type=BondRequest._meta.label_lower, object_id=str(request_id),
+                    status__in=(PaymentStatus.REQUESTED, PaymentStatus.SENT)).first())
+
+
+def _stop_payment(payment, *, actor, reason):
+    """A withdrawal, an EOIR-43 stay or a void stops a payment not yet sent; one already
+    asked of Stripe is refused by payments until its outcome is known."""
+    if payment is not None:
+        payments.disbursement_cancel(disbursement_id=payment.pk, actor=actor, reason=reason)
 
 
 def _locked_for_payment(disbursement):

@@ -399,9 +399,10 @@ def grant_application_submit(*, actor, application, comment=""):
 def grant_application_withdraw(*, actor, application, comment=""):
     """The officer withdraws it before any money left; an approved one frees its reservation."""
     with transaction.atomic():
+        payment = _lock_payment_under_way(application)
         application = _locked(application)
         _require_consulate_role(actor, application, Role.CONSULATE_OFFICER)
-        _require_no_payment_under_way(application)
+        _stop_payment(payment, actor=actor, reason=comment)
         _check_state(application, "withdraw")
         was_approved = application.state == State.APPROVED
         _transition(application, "withdraw", actor=actor, action="withdraw",
@@ -519,9 +520,10 @@ def grant_application_void(*, actor, application, comment):
     """Cancel an approval before payment; the reservation goes back to the budget."""
     _require_comment(comment)
     with transaction.atomic():
+        payment = _lock_payment_under_way(application)
         application = _locked(application)
         _require_approver(actor, application)
-        _require_no_payment_under_way(application)
+        _stop_payment(payment, actor=actor, reason=comment)
         _transition(application, "void", actor=actor, action="void", comment=comment)
         _release(application, actor)
         _notify(_officers_of(application), application,
@@ -574,10 +576,21 @@ def payment_under_way(application):
             .filter(status__in=(PaymentStatus.REQUESTED, PaymentStatus.SENT)).first())
 
 
-def _require_no_payment_under_way(application):
-    if payment_under_way(application) is not None:
-        raise ValidationError(_("A payment of this grant was requested: it must be paid or "
-                                "fail before the application can change."))
+def _lock_payment_under_way(application):
+    """The application's requested or sent disbursement, locked before the application:
+    payments locks a disbursement and then (through its signal) the application, so the
+    same order here keeps the two from deadlocking."""
+    return (Disbursement.objects.select_for_update()
+            .filter(object_type=GrantApplication._meta.label_lower,
+                    object_id=str(application.pk),
+                    status__in=(PaymentStatus.REQUESTED, PaymentStatus.SENT)).first())
+
+
+def _stop_payment(payment, *, actor, reason):
+    """A withdrawal or a void stops a payment not yet sent; one already asked of Stripe is
+    refused by payments until its outcome is known."""
+    if payment is not None:
+        payments.disbursement_cancel(disbursement_id=payment.pk, actor=actor, reason=reason)
 
 
 def _locked_for_payment(disbursement):

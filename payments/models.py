@@ -34,9 +34,10 @@ class Status(models.TextChoices):
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
     REVERSED = "reversed", _("Reversed")
+    CANCELLED = "cancelled", _("Cancelled before payment")
 
 
-ENDED = (Status.FAILED, Status.REVERSED)
+ENDED = (Status.FAILED, Status.REVERSED, Status.CANCELLED)
 
 
 class Disbursement(FSMModelMixin, models.Model):
@@ -97,7 +98,7 @@ class Disbursement(FSMModelMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["object_type", "object_id"],
-                condition=~Q(status__in=["failed", "reversed"]),
+                condition=~Q(status__in=["failed", "reversed", "cancelled"]),
                 name="disbursement_one_live_per_purpose",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
@@ -139,6 +140,10 @@ class Disbursement(FSMModelMixin, models.Model):
     def fail(self):
         self.ended_at = timezone.now()
         self.in_flight = False
+
+    @transition(field=status, source=Status.REQUESTED, target=Status.CANCELLED)
+    def cancel(self):
+        self.ended_at = timezone.now()
 
     @transition(field=status, source=Status.PAID, target=Status.REVERSED)
     def reverse(self):

@@ -297,6 +297,29 @@ def _transfer_mismatch(d, transfer):
     return ""
 
 
+# --- cancelling -------------------------------------------------------------------------------
+
+def disbursement_cancel(*, disbursement_id, actor, reason) -> Disbursement:
+    """Stop a requested payment before any money moves (an EOIR-43 stay, a void).
+
+    Called by the business app inside its own transaction, which has checked the actor's
+    permission on the bond or grant. A transfer already asked of Stripe (`sent`) cannot be
+    cancelled here: its outcome must come back first.
+    """
+    d = _locked(disbursement_id)
+    if d.status == Status.SENT:
+        raise ValidationError(_("A Stripe transfer was already asked for this payment: wait "
+                                "for its outcome before changing the request."))
+    if d.status != Status.REQUESTED:
+        raise ValidationError(_("This disbursement is already %(status)s.")
+                              % {"status": d.get_status_display().lower()})
+    d.cancel()
+    d.save()
+    _audit(actor, "payments.disbursement.cancelled", d,
+           {"status": [Status.REQUESTED, Status.CANCELLED]}, comment=reason)
+    return d
+
+
 # --- manual rails ----------------------------------------------------------------------------
 
 def disbursement_record_manual(*, disbursement_id, actor, method, reference, sent_on,

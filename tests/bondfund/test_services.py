@@ -268,15 +268,55 @@ def test_payment_is_requested_once_for_the_approved_amount_to_the_obligor(world,
                                                                    world.partner_x)
     assert first.reservation_key == BondRequest.objects.get(pk=req.pk).reservation_key
     assert BondRequest.objects.get(pk=req.pk).state == State.APPROVED  # no money left yet
-    for step in (lambda: services.bond_request_void(actor=world.approver_a, request_id=req.pk,
-                                                    comment="x"),
-                 lambda: services.bond_request_stay(actor=world.approver_a, request_id=req.pk,
-                                                    filed_on=D(2025, 12, 1)),
-                 lambda: services.bond_request_withdraw(actor=world.officer_a,
-                                                        request_id=req.pk, comment="x")):
-        with pytest.raises(ValidationError, match="payment of this bond was requested"):
-            step()
+
+
+
+def approved_request(world, program):
+    req = make_request(world, program, amount=6_000)
+    return services.bond_request_approve(actor=world.approver_a, request_id=req.pk)
+
+
+def test_a_stay_filed_after_payment_was_requested_stops_the_payment(world, program):
+    req = approved_request(world, program)
+    requested = services.bond_request_request_payment(actor=world.approver_a, request_id=req.pk)
+    req = services.bond_request_stay(actor=world.approver_a, request_id=req.pk,
+                                     filed_on=D(2025, 12, 1), comment="EOIR-43 filed")
+    assert req.state == State.STAYED
+    assert Disbursement.objects.get(pk=requested.pk).status == "cancelled"
+    with translation.override("en"), pytest.raises(ValidationError, match="already cancelled"):
+        disbursement_record_manual(
+            disbursement_id=requested.pk, actor=world.approver_a, method="wire",
+            reference="FW-9", sent_on=D(2025, 12, 2))
+    position = ledger_selectors.budget_position(program=program.ledger_ref, currency="USD",
+                                                consulate_id=world.consulate_a.pk)
+    assert (position.reserved, position.committed) == (600_000, 0)  # held, nothing paid
+    assert verify() == []
+
+
+@pytest.mark.parametrize("step", ["void", "withdraw"])
+def test_a_void_or_withdrawal_cancels_the_requested_payment(world, program, step):
+    req = approved_request(world, program)
+    requested = services.bond_request_request_payment(actor=world.approver_a, request_id=req.pk)
+    if step == "void":
+        services.bond_request_void(actor=world.approver_a, request_id=req.pk, comment="x")
+    else:
+        services.bond_request_withdraw(actor=world.officer_a, request_id=req.pk, comment="x")
+    assert Disbursement.objects.get(pk=requested.pk).status == "cancelled"
+    position = ledger_selectors.budget_position(program=program.ledger_ref, currency="USD",
+                                                consulate_id=world.consulate_a.pk)
+    assert position.reserved == 0
+    assert verify() == []
+
+
+def test_a_payment_already_asked_of_stripe_cannot_be_stopped_by_a_stay(world, program):
+    req = approved_request(world, program)
+    requested = services.bond_request_request_payment(actor=world.approver_a, request_id=req.pk)
+    Disbursement.objects.filter(pk=requested.pk).update(status="sent", method="stripe_transfer")
+    with translation.override("en"), pytest.raises(ValidationError, match="Stripe transfer"):
+        services.bond_request_stay(actor=world.approver_a, request_id=req.pk,
+                                   filed_on=D(2025, 12, 1))
     assert BondRequest.objects.get(pk=req.pk).state == State.APPROVED
+    assert Disbursement.objects.get(pk=requested.pk).status == "sent"
 
 
 def test_return_for_changes_and_reject(world, program):
