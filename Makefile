@@ -13,6 +13,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+	test -f .env || cp .env.example .env
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 # The browser tests drive Debian's Chromium (never a downloaded build) and inject axe-core.

@@ -1,28 +1,53 @@
-"""Reading settings from the environment, with typed helpers."""
+"""Reading settings from the environment, with typed helpers.
+
+A development checkout may keep its variables in a `.env` file at the project root (one
+KEY=value a line; `make install` writes one with DJANGO_DEBUG=1). Real environment variables
+always win, and production sets them instead of shipping the file.
+"""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
+_DOTENV = Path(__file__).resolve().parent.parent / ".env"
+
+
+def _read_dotenv(path):
+    values = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, value = line.split("=", 1)
+                values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+_FILE = _read_dotenv(_DOTENV)
+
+
+def _get(name):
+    return os.environ.get(name, _FILE.get(name))
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
+    value = _get(name)
     if value is None:
         return default
     return value.strip().lower() in _TRUE
 
 
 def env_list(name, default=()):
-    value = os.environ.get(name)
+    value = _get(name)
     if not value:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def env_str(name, default=None, *, required=False):
-    value = os.environ.get(name)
+    value = _get(name)
     if value:
         return value
     if required:
