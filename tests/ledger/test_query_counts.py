@@ -3,34 +3,16 @@
 import itertools
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ledger import funds, services
 from ledger.models import Account
 from tests.core.factories import ConsulateFactory, PartnerFactory
-from tests.helpers import sign_in
+from tests.helpers import assert_flat, sign_in
 from tests.ledger.factories import funded_program, key
 
 pytestmark = pytest.mark.django_db
 PROGRAM = "bond:1"
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def assert_flat(client, url, add_rows):
-    """As many queries with 3 rows on the page as with 12."""
-    add_rows(3)
-    client.get(url)  # the session's first request may do more (e.g. load the OTP device)
-    with_3 = queries_for(client, url)
-    add_rows(9)
-    assert queries_for(client, url) == with_3
 
 
 @pytest.mark.parametrize("persona", ["admin", "auditor"])
