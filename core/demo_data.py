@@ -23,6 +23,17 @@ CONSULATES = [
     ("SEA", "Seattle", "WA"), ("TUS", "Tucson", "AZ"), ("WAS", "Washington", "DC"),
     ("YUM", "Yuma", "AZ"), ("SJU", "San Juan", "PR"),
 ]
+# IANA zone of each office outside Central time; every other office keeps America/Chicago.
+TIME_ZONES = {
+    "America/New_York": ["ATL", "BOS", "DET", "IND", "MIA", "NYC", "ORL", "PHL", "RDU", "WAS"],
+    "America/Denver": ["ALB", "BOI", "DEN", "ELP", "SLC"],
+    "America/Phoenix": ["DGL", "OLS", "PHX", "TUS", "YUM"],
+    "America/Los_Angeles": ["CXL", "FAT", "LAS", "LAX", "OXR", "PDX", "SAC", "SBD", "SAN", "SFO",
+                            "SJC", "SNA", "SEA"],
+    "America/Anchorage": ["ANC"],
+    "America/Puerto_Rico": ["SJU"],
+}
+
 SPANISH_CITY_NAMES = {
     "Los Angeles": "Los Ángeles", "New York": "Nueva York", "New Orleans": "Nueva Orleans",
     "Philadelphia": "Filadelfia", "Saint Paul": "Saint Paul", "San Jose": "San José",

@@ -1,6 +1,9 @@
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import translation
+
+from tests.clock import AROUND_MIDNIGHT, MIDDAY
 
 
 def pytest_collection_modifyitems(config, items):
@@ -87,3 +90,26 @@ def world(db):
         "admin": w.admin, "auditor": w.auditor, "anonymous": None,
     }
     return w
+
+
+@pytest.fixture(params=AROUND_MIDNIGHT)
+def around_midnight(request):
+    """Time frozen just before or just after midnight in Chicago, UTC or San Juan (one test
+    per instant): for rules whose answer could change with the hour."""
+    with time_machine.travel(request.param, tick=False):
+        yield request.param
+
+
+@pytest.fixture
+def frozen_clock():
+    """Time frozen at one ordinary instant, for tests that compute dates or ages."""
+    with time_machine.travel(MIDDAY, tick=False):
+        yield MIDDAY
+
+
+@pytest.fixture
+def ticking_clock():
+    """Time starts at one ordinary instant and runs: for modules whose objects are ordered by
+    when they were made, and whose dates must not depend on the hour the suite runs."""
+    with time_machine.travel(MIDDAY, tick=True):
+        yield MIDDAY
