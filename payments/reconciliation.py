@@ -8,12 +8,18 @@ Differences, one row each:
   transaction does not carry the transfer's amount);
 - `status_mismatch`: Stripe reversed a transfer we still hold as paid, or the other way round.
 
-Stripe is read a day either side of the period, so a transfer made around midnight still finds
-its disbursement; only differences inside the period are reported.
+A period is a range of days in the fund's time zone (settings.TIME_ZONE), turned into UTC
+instants for Stripe, whose records carry Unix times: "1 March" means from midnight to
+midnight in Chicago, whatever the hour the comparison runs. Stripe is read a day either side
+of the period, so a transfer made around midnight still finds its disbursement; only
+differences inside the period are reported.
 """
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass, field
+
+from django.conf import settings
 
 from payments import stripe_gateway
 from payments.models import Disbursement, Method, Status
@@ -29,30 +35,42 @@ class Comparison:
     differences: list = field(default_factory=list)
 
 
-def _utc_day(epoch):
-    return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+def fund_zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def period_bounds(date_from, date_to):
+    """The UTC instants [start, end) of the days date_from..date_to in the fund's zone."""
+    zone = fund_zone()
+    start = datetime.datetime.combine(date_from, datetime.time(), tzinfo=zone)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(),
+                                    tzinfo=zone)
+    return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+
+
+def _instant(epoch):
+    return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
 
 
 def stripe_compare(*, date_from, date_to) -> Comparison:
-    end = date_to + datetime.timedelta(days=1)
-    transfers = stripe_gateway.transfers_created_between(date_from - MARGIN, end + MARGIN)
+    start, end = period_bounds(date_from, date_to)
+    transfers = stripe_gateway.transfers_created_between(start - MARGIN, end + MARGIN)
     balance = {
         txn.get("source"): txn
-        for txn in stripe_gateway.transfer_balance_transactions_between(date_from - MARGIN,
+        for txn in stripe_gateway.transfer_balance_transactions_between(start - MARGIN,
                                                                         end + MARGIN)
     }
     ours = list(
         Disbursement.objects.filter(method=Method.STRIPE_TRANSFER)
         .exclude(status=Status.REQUESTED)
-        .filter(last_attempt_at__date__gte=date_from - MARGIN,
-                last_attempt_at__date__lt=end + MARGIN)
+        .filter(last_attempt_at__gte=start - MARGIN, last_attempt_at__lt=end + MARGIN)
     )
     by_transfer = {d.stripe_transfer_id: d for d in ours if d.stripe_transfer_id}
     by_uuid = {str(d.pk): d for d in ours}
     result = Comparison()
     seen = set()
     for transfer in transfers:
-        in_period = date_from <= _utc_day(transfer.get("created", 0)) < end
+        in_period = start <= _instant(transfer.get("created", 0)) < end
         result.stripe_transfers += in_period
         d = by_transfer.get(transfer["id"]) or by_uuid.get(
             (transfer.get("metadata") or {}).get("disbursement", ""))
@@ -67,7 +85,7 @@ def stripe_compare(*, date_from, date_to) -> Comparison:
     for d in ours:
         if d.pk in seen or d.status not in (Status.PAID, Status.REVERSED):
             continue
-        if date_from <= d.last_attempt_at.astimezone(datetime.UTC).date() < end:
+        if start <= d.last_attempt_at < end:
             result.differences.append(_row("ours_only", disbursement=d))
     return result
 

@@ -103,12 +103,15 @@ def transfers_in_group(transfer_group):
     return [_plain(t) for t in page.auto_paging_iter()]
 
 
-def _epoch(day):
-    return int(datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC).timestamp())
+def _epoch(instant):
+    """Unix seconds of an aware datetime (a bare date is that day's UTC midnight)."""
+    if not isinstance(instant, datetime.datetime):
+        instant = datetime.datetime.combine(instant, datetime.time(), tzinfo=datetime.UTC)
+    return int(instant.timestamp())
 
 
 def transfers_created_between(date_from, date_to):
-    """Transfers created from `date_from` (inclusive) to `date_to` (exclusive), UTC days."""
+    """Transfers created from the instant `date_from` (inclusive) to `date_to` (exclusive)."""
     client = _client()
     params = {"created": {"gte": _epoch(date_from), "lt": _epoch(date_to)}, "limit": 100}
     page = _call(client.v1.transfers.list, params)

@@ -6,6 +6,8 @@ is matched by its id or by `metadata.disbursement`, and state only moves forward
 """
 
 import datetime
+import hashlib
+import json
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -19,30 +21,78 @@ from payments.services import transfer_apply
 # A failed payout is blamed on the partner's Stripe transfers paid this long before it.
 PAYOUT_WINDOW = datetime.timedelta(days=14)
 CLOCK_SKEW = datetime.timedelta(minutes=5)
+UNPROCESSABLE = "unprocessable"
 
 
 def stripe_event_handle(event) -> str:
-    """Apply one verified event (a dict). Returns what happened, for the log and tests."""
+    """Apply one verified event (a dict). Returns what happened, for the log and tests.
+
+    A signed event that lacks what its handler needs is stored as unprocessable (outcome
+    starting with UNPROCESSABLE) with nothing applied, and the caller answers 4xx."""
+    problem = _shape_problem(event)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 record = StripeEvent.objects.create(
-                    event_id=event["id"], type=event.get("type", ""),
-                    created=_when(event.get("created")), account=event.get("account") or "",
+                    event_id=_event_id(event), type=str(event.get("type") or "")[:80],
+                    created=_when(event.get("created")),
+                    account=str(event.get("account") or "")[:64],
                     livemode=bool(event.get("livemode")), payload=event,
                 )
         except IntegrityError:
             return "duplicate"
         handler = HANDLERS.get(record.type)
-        outcome = handler(event["data"]["object"], record) if handler else "ignored"
-        record.outcome = outcome
+        if problem:
+            outcome = f"{UNPROCESSABLE}: {problem}"
+        elif handler is None:
+            outcome = "ignored"
+        else:
+            outcome = _apply(handler, event["data"]["object"], record)
+        record.outcome = outcome[:200]
         record.processed_at = timezone.now()
         record.save(update_fields=["outcome", "processed_at", "disbursement"])
     return outcome
 
 
+def _apply(handler, obj, record):
+    try:
+        with transaction.atomic():
+            return handler(obj, record)
+    except (KeyError, TypeError):
+        # A field the handler reads is missing or of the wrong type: nothing was applied.
+        record.disbursement = None
+        return f"{UNPROCESSABLE}: a field the event needs is missing or malformed"
+
+
+def _shape_problem(event) -> str:
+    if not isinstance(event.get("id"), str) or not event["id"]:
+        return "no event id"
+    if not isinstance(event.get("type"), str):
+        return "no event type"
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+        return "no data.object with an id"
+    try:
+        int(event.get("created") or 0)
+    except (TypeError, ValueError):
+        return "created is not a time"
+    return ""
+
+
+def _event_id(event):
+    value = event.get("id")
+    if isinstance(value, str) and value:
+        return value[:80]
+    digest = hashlib.sha256(json.dumps(event, sort_keys=True, default=str).encode()).hexdigest()
+    return f"no-id:{digest[:64]}"
+
+
 def _when(epoch):
-    return datetime.datetime.fromtimestamp(int(epoch or 0), tz=datetime.UTC)
+    try:
+        return datetime.datetime.fromtimestamp(int(epoch or 0), tz=datetime.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return datetime.datetime.fromtimestamp(0, tz=datetime.UTC)
 
 
 def _disbursement_for(transfer):

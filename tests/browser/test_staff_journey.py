@@ -38,12 +38,13 @@ def act(page, label):
 
 def test_officer_approver_and_partner_take_a_bond_to_release(new_page, world):
     program = make_program(world, tiers=[])
-    second_factor(world.approver_a)
+    for user in (world.officer_a, world.approver_a, world.partner_x_staff):
+        second_factor(user)  # every role signs in with a second factor
     Beneficiary.objects.filter(pk=world.ben_a.pk).update(reference="CHI-2026-000789",
                                                          date_of_birth=DOB)
     page = new_page()
 
-    log_in(page, world.officer_a)
+    log_in(page, world.officer_a, token=TOKEN)
     assert page.locator("html").get_attribute("lang") == "en"  # the staff member's language
     assert_accessible(page)
     page.goto(f"/bonds/new/?beneficiary={world.ben_a.pk}&program={program.pk}")
@@ -82,7 +83,7 @@ def test_officer_approver_and_partner_take_a_bond_to_release(new_page, world):
                                           posted_on=datetime.date(2026, 1, 12),
                                           receipt=checked_pdf())
 
-    log_in(page, world.partner_x_staff)
+    log_in(page, world.partner_x_staff, token=TOKEN)
     page.goto(f"/bonds/{req.pk}/")
     assert_accessible(page)
     page.get_by_label("Released on").fill("2026-01-13")

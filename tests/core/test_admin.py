@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent, Beneficiary
 from tests.core.factories import UserFactory
+from tests.helpers import sign_in
 
 CORE_MODELS = [m for m in admin.site._registry if m._meta.app_label == "core"]
 
@@ -11,8 +12,7 @@ CORE_MODELS = [m for m in admin.site._registry if m._meta.app_label == "core"]
 @pytest.fixture
 def superuser_client(client, db):
     user = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
+    return sign_in(client, user)  # the admin opens only after the second factor
 
 
 def test_every_core_model_is_in_the_admin():

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,18 @@ from tests.helpers import sign_in
 from tests.payments.factories import requested
 
 STRIPE_OFF = "Stripe is not configured: payments are recorded manually."
+# "Today" and "tomorrow" are read from the clock: run where they differ between zones (the
+# evening in Chicago is already tomorrow in UTC) and just before midnight in Chicago.
+INSTANTS = {
+    "chicago-evening-utc-tomorrow": datetime.datetime(2026, 3, 2, 0, 0, 30, tzinfo=datetime.UTC),
+    "chicago-just-before-midnight": datetime.datetime(2026, 3, 2, 5, 59, 30, tzinfo=datetime.UTC),
+}
+
+
+@pytest.fixture(autouse=True, params=INSTANTS.values(), ids=INSTANTS.keys())
+def instant(request):
+    with time_machine.travel(request.param, tick=False):
+        yield request.param
 
 
 def record(client, d, **data):

@@ -1,6 +1,13 @@
-"""Stripe's transfers against our disbursements: each kind of difference is listed."""
+"""Stripe's transfers against our disbursements: each kind of difference is listed.
+
+Every test here runs at fixed instants just before and after midnight in Chicago (the fund's
+zone), in UTC and in San Juan: the result must not depend on the hour it runs."""
+
+import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +16,21 @@ from payments import services
 from payments.models import StripeReconciliationRun
 from tests.helpers import sign_in
 from tests.payments.factories import requested
+
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+SAN_JUAN = zoneinfo.ZoneInfo("America/Puerto_Rico")
+INSTANTS = {
+    f"{label}-{side}": datetime.datetime(2026, 3, 1, 23, 59, 30, tzinfo=zone)
+    + (datetime.timedelta(minutes=1) if side == "after" else datetime.timedelta())
+    for label, zone in (("chicago", CHICAGO), ("utc", datetime.UTC), ("san-juan", SAN_JUAN))
+    for side in ("before", "after")
+}
+
+
+@pytest.fixture(autouse=True, params=INSTANTS.values(), ids=INSTANTS.keys())
+def instant(request):
+    with time_machine.travel(request.param, tick=False):
+        yield request.param
 
 
 @pytest.fixture
@@ -73,3 +95,24 @@ def test_without_stripe_the_page_says_so_and_shows_stored_runs(world, client):
     assert "Stripe is not configured: payments are recorded manually." in page
     with pytest.raises(CommandError, match="not configured"):
         call_command("stripe_reconcile", "--from", "2026-01-01", "--to", "2026-01-31")
+
+
+def test_a_period_is_days_in_the_fund_zone_not_utc_days(funded, fake_stripe):
+    """23:30 in Chicago on 1 March is 05:30 UTC on 2 March: it belongs to 1 March."""
+    late = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=CHICAGO)
+    transfer = fake_stripe.add_transfer(amount=4242, destination="acct_someone",
+                                        created=int(late.timestamp()))
+    first = services.reconciliation_run(actor=funded.auditor,
+                                        date_from=datetime.date(2026, 3, 1),
+                                        date_to=datetime.date(2026, 3, 1))
+    second = services.reconciliation_run(actor=funded.auditor,
+                                         date_from=datetime.date(2026, 3, 2),
+                                         date_to=datetime.date(2026, 3, 2))
+    assert kinds(first) == {("stripe_only", transfer["id"])}
+    assert kinds(second) == set()
+
+
+def test_the_page_names_the_zone_of_its_days(world, client, fake_stripe):
+    sign_in(client, world.admin)
+    page = client.get(reverse("payments:reconciliation")).content.decode()
+    assert "America/Chicago" in page

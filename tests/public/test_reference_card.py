@@ -1,6 +1,7 @@
 import io
 
 from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 
 from core.models import AuditEvent, Beneficiary, IssuedDocument
@@ -8,7 +9,7 @@ from tests.helpers import sign_in
 
 
 def card_url(beneficiary):
-    return f"/status/card/{beneficiary.pk}/"
+    return reverse("public:reference_card", args=[beneficiary.pk])
 
 
 def signed_in(user):
@@ -57,3 +58,18 @@ def test_no_card_without_consent_because_the_lookup_would_not_find_the_case(fami
     assert response.status_code == 200
     assert "has not consented" in response.content.decode()
     assert not IssuedDocument.objects.exists()
+
+
+def test_the_card_is_a_staff_page_outside_the_public_prefix(family):
+    assert card_url(family.ben_a) == f"/beneficiaries/{family.ben_a.pk}/reference-card/"
+    assert signed_in(family.officer_a).get(f"/status/card/{family.ben_a.pk}/").status_code \
+        == 404
+
+
+def test_the_card_needs_the_second_factor_the_lookup_does_not(family):
+    password_only = Client()
+    password_only.force_login(family.officer_a)  # no device yet
+    response = password_only.get(card_url(family.ben_a))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("two_factor:setup")
+    assert password_only.get(reverse("public:lookup")).status_code == 200
