@@ -1,21 +1,25 @@
-"""E-mail to the next actor, sent only once the change has committed."""
+"""E-mail to the next actor, through the outbox: one row per user, written in the caller's
+transaction and delivered by the queue once it commits (in-process without a broker).
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+Core imports no domain app, so the outbox is found through the app registry.
+"""
+
+from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 
-def notify(*, users, subject, template_name, context):
-    """Queue one e-mail per user, in that user's language, after the transaction commits."""
-    recipients = [(u.email, u.language) for u in users if u.email]
-
-    def send():
-        for email, language in recipients:
-            with translation.override(language):
-                body = render_to_string(template_name, context)
-                send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [email],
-                          fail_silently=True)
-
-    transaction.on_commit(send)
+def notify(*, users, subject, template_name, context, about=None):
+    """Write one e-mail per user, in that user's language; nothing leaves before commit."""
+    if not apps.is_installed("notifications"):
+        return []
+    write_rendered = import_string("notifications.services.write_rendered")
+    rows = []
+    for user in users:
+        with translation.override(user.language):
+            text_subject = str(subject)
+            body = render_to_string(template_name, context)
+        rows.append(write_rendered(user=user, subject=text_subject, body=body,
+                                   template=template_name, context=context, about=about))
+    return rows
