@@ -1,25 +1,19 @@
-"""django-import-export resources of core: beneficiaries, created only through the service.
-
-A row never writes the table itself: `do_instance_save` calls `beneficiary_create`, which
-checks the actor's reach, normalises the A-number and CURP, refuses an existing A-number or
-CURP, asks for confirmation of a near match and allocates the case reference.
+"""Beneficiaries in and out: the admin's safe export, and the importer the import jobs
+(core.imports) run, whose rows go through beneficiaries_check / beneficiaries_import: the
+actor's reach, the A-number and CURP rules, duplicates and case references are the service's.
 """
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from core.exports import neutralise_dataset
 from core.models import Beneficiary, Consulate
 from core.services import (
-    DuplicateRefused,
-    DuplicateSuspected,
     ImportedRows,
     beneficiaries_check,
     beneficiaries_import,
-    beneficiary_create,
 )
 
 SERVICE_FIELDS = ("given_names", "family_names", "date_of_birth", "country_of_birth",
@@ -56,6 +50,8 @@ class SafeExportMixin:
 
 
 class BeneficiaryResource(SafeExportMixin, resources.ModelResource):
+    """The admin's export of beneficiaries (the admin has no import: see core.admin)."""
+
     consulate = fields.Field(attribute="consulate", column_name="consulate",
                              widget=ConsulateCodeWidget())
     date_of_birth = fields.Field(attribute="date_of_birth", column_name="date_of_birth",
@@ -68,50 +64,6 @@ class BeneficiaryResource(SafeExportMixin, resources.ModelResource):
         model = Beneficiary
         fields = ("reference", "consulate", *SERVICE_FIELDS)
         export_order = ("reference", "consulate", *SERVICE_FIELDS)
-        import_id_fields = ("reference",)
-        skip_diff = True
-        clean_model_instances = False  # the service validates, with its own messages
-        use_transactions = False  # the import runner holds the one transaction
-
-    def __init__(self, *, actor=None, **kwargs):
-        super().__init__(**kwargs)
-        self.actor = actor
-
-    def get_instance(self, instance_loader, row):
-        return None  # an import only ever creates
-
-    def _check_import_id_fields(self, headers):
-        return None  # rows carry no case reference: the service allocates it
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute and field.column_name in row:
-            value = row[field.column_name]
-            if isinstance(value, str):
-                row[field.column_name] = value.strip()
-            if row[field.column_name] in (None, "") and field.attribute in SERVICE_FIELDS:
-                default = Beneficiary._meta.get_field(field.attribute).get_default()
-                row[field.column_name] = default if default is not None else ""
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
-
-    def do_instance_save(self, instance, is_create):
-        row = self._current_row
-        values = {name: getattr(instance, name) for name in SERVICE_FIELDS}
-        confirm = YesNoWidget().clean(row.get("confirm_distinct"))
-        try:
-            created = beneficiary_create(actor=self.actor, consulate=instance.consulate,
-                                         confirm_distinct=confirm, **values)
-        except (DuplicateRefused, DuplicateSuspected) as exc:
-            refs = ", ".join(m.beneficiary.reference for m in exc.matches)
-            raise ValidationError(f"{exc.messages[0]} ({refs})") from None
-        except PermissionDenied:
-            raise ValidationError(
-                _("You may not add beneficiaries to the consulate %(code)s.")
-                % {"code": instance.consulate.code}) from None
-        instance.pk, instance.reference = created.pk, created.reference
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        self._current_row = row
-        return super().save_instance(instance, is_create, row, **kwargs)
 
 
 def cell_text(value):

@@ -10,4 +10,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views_imports.import_job_detail, name="import_job_detail"),
     path("imports/<int:pk>/confirm/", views_imports.import_job_confirm_view,
          name="import_job_confirm"),
+    path("statements/batches/<int:pk>/", views_imports.document_batch_detail,
+         name="document_batch_detail"),
+    path("statements/files/<int:pk>/", views_imports.document_batch_file,
+         name="document_batch_file"),
 ]
