@@ -2,35 +2,26 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _program_names(pks):
-    from bondfund.models import BondProgram
-
-    programs = BondProgram.objects.all()
-    if pks is not None:
-        programs = programs.filter(pk__in=pks)
-    return dict(programs.values_list("pk", "name"))
-
-
 class BondfundConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "bondfund"
     verbose_name = _("Bond fund")
 
     def ready(self):
-        from ledger.programs import register_program_namer
+        from bondfund import history, home, kind, models, resources, timeline
+        from casework.kinds import case_app_ready
+        from core.import_targets import import_target_register
+        from core.models import Role
+        from core.models_imports import ImportJob
+        from core.permissions_documents import CASE_EXPORT_ROLES, role_permissions_register
 
-        register_program_namer("bond", _program_names)
-        from bondfund import receivers
-        from payments import signals
-
-        signals.disbursement_paid.connect(receivers.on_paid, dispatch_uid="bondfund-paid")
-        signals.disbursement_reversed.connect(receivers.on_reversed,
-                                              dispatch_uid="bondfund-reversed")
-        signals.disbursement_failed.connect(receivers.on_failed, dispatch_uid="bondfund-failed")
-        try:
-            from core.history import register_history_provider
-        except ImportError:  # core/history.py not there yet: nothing to register with
-            return
-        from bondfund.history import bond_history
-
-        register_history_provider(bond_history)
+        case_app_ready(kind.BOND, history=history.bond_history, timeline=timeline.bond_timeline,
+                       home_panels=home.register_home_panels)
+        import_target_register(ImportJob.Kind.BOND_REQUESTS, model=models.BondRequest,
+                               columns=resources.BOND_REQUEST_COLUMNS,
+                               importer=resources.BondRequestImporter)
+        import_target_register(ImportJob.Kind.RELEASES, model=models.BondRequest,
+                               columns=(*resources.IDENTIFIER_COLUMNS, "release_date"),
+                               importer=resources.ReleaseImporter)
+        role_permissions_register(roles=CASE_EXPORT_ROLES, names=["bondfund.export_bondrequest"])
+        role_permissions_register(roles=[Role.PROGRAM_ADMIN], names=["bondfund.import_bondrequest"])

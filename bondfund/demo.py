@@ -118,12 +118,12 @@ def _request(program, users, index, spec):
     beneficiaries = list(Beneficiary.objects.active().filter(consulate__code="CHI")
                          .order_by("pk"))
     beneficiary = beneficiaries[index % len(beneficiaries)]
-    req = BondRequest.objects.filter(program=program, beneficiary=beneficiary,
+    bond = BondRequest.objects.filter(program=program, beneficiary=beneficiary,
                                      detention_case__facility=facility).first()
-    if req is None:
+    if bond is None:
         obligor = services.obligor_choices(beneficiary.consulate_id).filter(
             name="Midwest Immigrant Bond Project").first()
-        req = services.bond_request_create(
+        bond = services.bond_request_create(
             actor=officer, beneficiary=beneficiary, program=program, facility=facility,
             detained_on=D(2025, 11, 20), obligor=obligor,
             eligibility_answers={q.pk: q.qualifying_answer
@@ -131,59 +131,59 @@ def _request(program, users, index, spec):
             authority="ij", decided_on=D(2025, 12, 2),
             judge_or_court="Immigration Court, Chicago (IJ demo)", amount=usd(amount),
             bond_type="delivery", conditions="Presentarse ante ICE cada mes.")
-    _walk(req, target, users, amount)
-    return req
+    _walk(bond, target, users, amount)
+    return bond
 
 
-def _walk(req, target, users, amount):
+def _walk(bond, target, users, amount):
     officer, partner = users["oficial.chicago"], users["socio.midwest"]
     approvers = [users["finanzas.chicago"], users["finanzas.chicago2"]]
     end = target if target in WALK else State.RELEASED
     steps = {
-        State.SUBMITTED: lambda: services.bond_request_submit(actor=officer, request_id=req.pk),
-        State.APPROVED: lambda: [services.bond_request_approve(actor=a, request_id=req.pk)
-                                 for a in approvers[:_approvals_needed(req)]],
-        State.DISBURSED: lambda: _pay_by_wire(req, approvers[0]),
+        State.SUBMITTED: lambda: services.bond_request_submit(actor=officer, request_id=bond.pk),
+        State.APPROVED: lambda: [services.bond_request_approve(actor=a, request_id=bond.pk)
+                                 for a in approvers[:_approvals_needed(bond)]],
+        State.DISBURSED: lambda: _pay_by_wire(bond, approvers[0]),
         State.POSTED: lambda: services.bond_request_confirm_posting(
-            actor=partner, request_id=req.pk, posted_on=D(2025, 12, 5),
+            actor=partner, request_id=bond.pk, posted_on=D(2025, 12, 5),
             receipt=_pdf("I-305.pdf")),
         State.RELEASED: lambda: services.bond_request_confirm_release(
-            actor=partner, request_id=req.pk, released_on=D(2025, 12, 6),
+            actor=partner, request_id=bond.pk, released_on=D(2025, 12, 6),
             document=_pdf("release.pdf")),
     }
     for state in WALK[1:WALK.index(end) + 1]:
-        if _state(req) in WALK and WALK.index(_state(req)) < WALK.index(state):
+        if _state(bond) in WALK and WALK.index(_state(bond)) < WALK.index(state):
             steps[state]()
-    if target in (State.REFUND_DUE, State.CLOSED_REFUNDED) and _state(req) == State.RELEASED:
-        services.bond_request_cancel(actor=officer, request_id=req.pk,
+    if target in (State.REFUND_DUE, State.CLOSED_REFUNDED) and _state(bond) == State.RELEASED:
+        services.bond_request_cancel(actor=officer, request_id=bond.pk,
                                      cancelled_on=D(2026, 3, 2), document=_pdf("I-391.pdf"))
-    if target == State.CLOSED_REFUNDED and _state(req) == State.REFUND_DUE:
+    if target == State.CLOSED_REFUNDED and _state(bond) == State.REFUND_DUE:
         services.bond_request_record_refund(
-            actor=partner, request_id=req.pk, principal=usd(amount), interest=usd("21.00"),
+            actor=partner, request_id=bond.pk, principal=usd(amount), interest=usd("21.00"),
             refunded_on=D(2026, 6, 15))
-    if target == State.BREACHED and _state(req) == State.RELEASED:
-        services.bond_request_breach(actor=officer, request_id=req.pk,
+    if target == State.BREACHED and _state(bond) == State.RELEASED:
+        services.bond_request_breach(actor=officer, request_id=bond.pk,
                                      breached_on=D(2026, 4, 10))
 
 
-def _pay_by_wire(req, approver):
+def _pay_by_wire(bond, approver):
     """Through payments, as the approver would: request, then record the wire (no Stripe)."""
-    disbursement = services.bond_request_request_payment(actor=approver, request_id=req.pk)
+    disbursement = services.bond_request_request_payment(actor=approver, request_id=bond.pk)
     payments.disbursement_record_manual(
         disbursement_id=disbursement.pk, actor=approver, method="wire",
-        reference=f"FW-DEMO-{req.pk}", sent_on=D(2025, 12, 4))
+        reference=f"FW-DEMO-{bond.pk}", sent_on=D(2025, 12, 4))
 
 
-def _approvals_needed(req):
+def _approvals_needed(bond):
     from core.approvals import approvals_required
 
-    req = BondRequest.objects.select_related("program").get(pk=req.pk)
-    return approvals_required(req.program.approval_tiers, req.amount.amount) \
-        - req.approvals.count()
+    bond = BondRequest.objects.select_related("program").get(pk=bond.pk)
+    return approvals_required(bond.program.approval_tiers, bond.amount.amount) \
+        - bond.approvals.count()
 
 
-def _state(req):
-    return BondRequest.objects.values_list("state", flat=True).get(pk=req.pk)
+def _state(bond):
+    return BondRequest.objects.values_list("state", flat=True).get(pk=bond.pk)
 
 
 def _pdf(name):

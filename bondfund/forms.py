@@ -13,6 +13,7 @@ from bondfund.models import (
     DocumentKind,
     IneligibleReason,
 )
+from casework.forms import CommentForm, ReasonForm  # noqa: F401 - the shared step forms
 from core.approvals import validate_tiers
 from core.models import Consulate, PartnerOrganization
 from core.uploads import CheckedFileField
@@ -71,16 +72,16 @@ class BondRequestForm(forms.Form):
         }
 
     @staticmethod
-    def initial_from(req):
+    def initial_from(bond):
         initial = {
-            "facility": req.detention_case.facility,
-            "detained_on": req.detention_case.detained_on,
-            "authority": req.authority, "decided_on": req.decided_on,
-            "judge_or_court": req.judge_or_court,
-            "amount": req.amount.amount if req.amount else None,
-            "bond_type": req.bond_type, "conditions": req.conditions, "obligor": req.obligor,
+            "facility": bond.detention_case.facility,
+            "detained_on": bond.detention_case.detained_on,
+            "authority": bond.authority, "decided_on": bond.decided_on,
+            "judge_or_court": bond.judge_or_court,
+            "amount": bond.amount.amount if bond.amount else None,
+            "bond_type": bond.bond_type, "conditions": bond.conditions, "obligor": bond.obligor,
         }
-        for key, value in (req.eligibility_answers or {}).items():
+        for key, value in (bond.eligibility_answers or {}).items():
             initial[f"q_{key}"] = "yes" if value else "no"
         return initial
 
@@ -165,15 +166,6 @@ class PartnerCapForm(forms.Form):
 
 
 # Actions on a request ----------------------------------------------------------------------
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ReasonForm(forms.Form):
-    comment = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-
 
 class IneligibleForm(CommentForm):
     reason = forms.ChoiceField(label=_("Why the person is ineligible"),

@@ -11,12 +11,12 @@ def bond_history(beneficiary, user):
     requests = bond_requests_visible_to(user).filter(beneficiary=beneficiary)
     return [
         HistoryItem(
-            date=req.created_at,
+            date=bond.created_at,
             kind_label=_("Bond request"),
-            title=f"{req.reference} · {req.program.name}",
-            state_label=req.get_state_display(),
-            url=reverse("bondfund:request_detail", args=[req.pk]),
-            amount_display=str(req.amount) if req.amount else "",
+            title=f"{bond.reference} · {bond.program.name}",
+            state_label=bond.get_state_display(),
+            url=reverse("bondfund:request_detail", args=[bond.pk]),
+            amount_display=str(bond.amount) if bond.amount else "",
         )
-        for req in requests
+        for bond in requests
     ]

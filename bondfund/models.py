@@ -13,6 +13,15 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from djmoney.models.fields import MoneyField
 from djmoney.money import Money
 
+from casework.models import (
+    BudgetDecision,
+    CaseApproval,
+    CaseDocument,
+    CaseFields,
+    ProgramFields,
+    QuestionFields,
+    Recorded,
+)
 from core.approvals import validate_tiers
 from core.models import Beneficiary, Consulate, PartnerOrganization
 from payments.models import Method as PaymentMethod
@@ -26,7 +35,9 @@ def money_field(verbose_name, **kwargs):
                       currency_choices=settings.CURRENCY_CHOICES, **kwargs)
 
 
-class BondProgram(models.Model):
+class BondProgram(ProgramFields, models.Model):
+    ledger_prefix = "bond"
+
     name = models.CharField(_("name"), max_length=160, unique=True)
     currency = models.CharField(_("currency"), max_length=3, choices=[("USD", "USD")],
                                 default="USD")
@@ -37,7 +48,6 @@ class BondProgram(models.Model):
         help_text=_('For example [{"above": "10000", "approvals": 2}].'),
     )
     starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -50,34 +60,17 @@ class BondProgram(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def ledger_ref(self):
-        return f"bond:{self.pk}"
 
-    def is_open_on(self, day):
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
-
-
-class EligibilityQuestion(models.Model):
+class EligibilityQuestion(QuestionFields):
     """One question of a program's checklist and the answer that qualifies."""
 
     program = models.ForeignKey(BondProgram, on_delete=models.CASCADE,
                                 related_name="eligibility_questions")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text = models.CharField(_("question"), max_length=300)
     qualifying_answer = models.BooleanField(_("qualifying answer"), default=True)
     ineligible_reason = models.CharField(
         _("reason when not qualifying"), max_length=300,
         help_text=_("Shown to the officer when the answer does not qualify."),
     )
-
-    class Meta:
-        ordering = ["program", "position", "id"]
-        verbose_name = _("eligibility question")
-        verbose_name_plural = _("eligibility questions")
-
-    def __str__(self):
-        return self.text
 
 
 class AllocationKind(models.TextChoices):
@@ -87,8 +80,8 @@ class AllocationKind(models.TextChoices):
     PARTNER_CAP = "partner_cap", _("Partner cap")
 
 
-class BudgetAllocation(models.Model):
-    """A budget decision; its uuid is the ledger idempotency key, stored before the call."""
+class BudgetAllocation(BudgetDecision):
+    """A budget decision of one of four kinds (see AllocationKind), one ledger transfer."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     program = models.ForeignKey(BondProgram, on_delete=models.PROTECT, related_name="allocations")
@@ -103,9 +96,6 @@ class BudgetAllocation(models.Model):
                                 verbose_name=_("partner"))
     amount = money_field(_("amount"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,6 +107,7 @@ class BudgetAllocation(models.Model):
 
     @property
     def ledger_key(self):
+        """Older than the program-and-step keys: the uuid, stored before the ledger call."""
         return f"bond-budget:{self.uuid}"
 
 
@@ -138,15 +129,12 @@ class TreasuryRate(models.Model):
         return f"{self.effective_on}: {self.rate_percent}%"
 
 
-class DetentionCase(models.Model):
+class DetentionCase(Recorded):
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT,
                                     related_name="detention_cases")
     consulate = models.ForeignKey(Consulate, on_delete=models.PROTECT, related_name="+")
     facility = models.CharField(_("detention facility"), max_length=200)
     detained_on = models.DateField(_("detention date"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-detained_on"]
@@ -158,6 +146,10 @@ class DetentionCase(models.Model):
 
 
 class State(models.TextChoices):
+    """A bond's life: the money approved is paid to the obligor and posted with ICE; after
+    the release it comes back with interest when the bond is cancelled, or is lost when it
+    is breached."""
+
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
@@ -198,7 +190,7 @@ class IneligibleReason(models.TextChoices):
     CHECKLIST = "checklist", _("Does not meet the program's checklist")
 
 
-class BondRequest(FSMModelMixin, models.Model):
+class BondRequest(FSMModelMixin, CaseFields, models.Model):
     program = models.ForeignKey(BondProgram, on_delete=models.PROTECT, related_name="requests",
                                 verbose_name=_("program"))
     detention_case = models.ForeignKey(DetentionCase, on_delete=models.PROTECT,
@@ -225,13 +217,10 @@ class BondRequest(FSMModelMixin, models.Model):
                                          choices=IneligibleReason.choices, blank=True)
 
     # Money and the bond's life
-    reservation_key = models.CharField(max_length=200, blank=True, editable=False)
     stayed_on = models.DateField(_("EOIR-43 filed on"), null=True, blank=True)
     disbursed_amount = money_field(_("amount disbursed"), null=True, blank=True)
     disbursement_method = models.CharField(_("method"), max_length=20,
                                            choices=PaymentMethod.choices, blank=True)
-    # The payments.Disbursement that paid this bond (empty again if its transfer was reversed).
-    payment_id = models.UUIDField(_("payment"), null=True, blank=True, editable=False)
     disbursement_reference = models.CharField(_("payment reference"), max_length=100,
                                               blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
@@ -288,8 +277,8 @@ class BondRequest(FSMModelMixin, models.Model):
 
     # Transitions only stamp the row; services do the rest.
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
-    def submit(self):
-        pass
+    def submit(self, *, by):
+        self.stamp_submitted(by)
 
     @transition(field=state, source=State.DRAFT, target=State.INELIGIBLE)
     def mark_ineligible(self, reason):
@@ -324,22 +313,12 @@ class BondRequest(FSMModelMixin, models.Model):
         pass
 
     @transition(field=state, source=State.APPROVED, target=State.DISBURSED)
-    def disburse(self, *, payment_id, amount, payment_method, reference, paid_on):
-        self.payment_id = payment_id
-        self.disbursed_amount = amount
-        self.disbursement_method = payment_method
-        self.disbursement_reference = reference
-        self.disbursed_on = paid_on
+    def disburse(self, **paid):
+        self.stamp_paid(**paid)
 
     @transition(field=state, source=State.DISBURSED, target=State.APPROVED)
     def payment_reversed(self, *, reservation_key):
-        """The transfer came back: approved again, on a fresh reservation."""
-        self.payment_id = None
-        self.disbursed_amount = None
-        self.disbursement_method = ""
-        self.disbursement_reference = ""
-        self.disbursed_on = None
-        self.reservation_key = reservation_key
+        self.stamp_payment_back(reservation_key=reservation_key)
 
     @transition(field=state, source=State.DISBURSED, target=State.POSTED)
     def confirm_posting(self, posted_on):
@@ -368,19 +347,15 @@ class BondRequest(FSMModelMixin, models.Model):
         pass
 
 
-class BondApproval(models.Model):
-    request = models.ForeignKey(BondRequest, on_delete=models.CASCADE, related_name="approvals")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+class BondApproval(CaseApproval):
+    request = models.ForeignKey(BondRequest, on_delete=models.PROTECT, related_name="approvals")
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(CaseApproval.Meta):
         verbose_name = _("bond approval")
         verbose_name_plural = _("bond approvals")
         constraints = [
-            models.UniqueConstraint(fields=["request", "approver"], name="bond_approval_once"),
+            models.UniqueConstraint(fields=["request", "round", "approver"],
+                                    name="bond_approval_once_per_round"),
         ]
 
     def __str__(self):
@@ -395,20 +370,11 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class BondDocument(models.Model):
+class BondDocument(CaseDocument):
     request = models.ForeignKey(BondRequest, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=8, choices=DocumentKind.choices)
-    storage_name = models.CharField(max_length=255, editable=False)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=64)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(CaseDocument.Meta):
         verbose_name = _("bond document")
         verbose_name_plural = _("bond documents")
 

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from bondfund.models import BEFORE_DISBURSEMENT, State
+from bondfund.models import BEFORE_DISBURSEMENT, BondRequest, State
 from core.documents import document_issue
 from core.models import IssuedDocument
 from core.pdf_common import bilingual_title, money_text
@@ -16,40 +16,40 @@ AUTHORIZED_STATES = tuple(s for s in State.values if s not in (
     State.INELIGIBLE))
 
 
-def authorization_context(req):
+def authorization_context(bond: BondRequest) -> dict:
     return {
-        "req": req,
-        "beneficiary": req.beneficiary,
-        "a_number": req.beneficiary.a_number_display or "—",
-        "amount": money_text(req.amount),
+        "bond": bond,
+        "beneficiary": bond.beneficiary,
+        "a_number": bond.beneficiary.a_number_display or "—",
+        "amount": money_text(bond.amount),
         "approvers": [a.approver.get_full_name() or a.approver.get_username()
-                      for a in req.approvals.select_related("approver")],
+                      for a in bond.approvals.select_related("approver")],
     }
 
 
-def bond_authorization_issue(*, actor, req):
+def bond_authorization_issue(*, actor, bond: BondRequest) -> tuple:
     """The letter authorizing the bond of an approved request (the caller checked scope)."""
-    if req.state not in AUTHORIZED_STATES:
+    if bond.state not in AUTHORIZED_STATES:
         raise ValidationError(_("The authorization letter exists once the request is approved."))
     return document_issue(
-        kind=IssuedDocument.Kind.BOND_AUTHORIZATION, obj=req,
-        consulate_id=req.consulate_id, partner_id=req.obligor_id,
-        template_name="pdf/bond_authorization.html", context=authorization_context(req),
+        kind=IssuedDocument.Kind.BOND_AUTHORIZATION, obj=bond,
+        consulate_id=bond.consulate_id, partner_id=bond.obligor_id,
+        template_name="pdf/bond_authorization.html", context=authorization_context(bond),
         language="es", title=bilingual_title(gettext_noop("Bond authorization letter")),
         actor=actor,
     )
 
 
-def disbursement_voucher_issue(*, actor, req, language):
-    if req.state in BEFORE_DISBURSEMENT or req.disbursed_amount is None:
+def disbursement_voucher_issue(*, actor, bond: BondRequest, language: str) -> tuple:
+    if bond.state in BEFORE_DISBURSEMENT or bond.disbursed_amount is None:
         raise ValidationError(_("The voucher exists once the bond has been paid."))
     with translation.override(language):
-        title = _("Disbursement voucher %(reference)s") % {"reference": req.reference}
+        title = _("Disbursement voucher %(reference)s") % {"reference": bond.reference}
     return document_issue(
-        kind=IssuedDocument.Kind.DISBURSEMENT_VOUCHER, obj=req,
-        consulate_id=req.consulate_id, partner_id=req.obligor_id,
+        kind=IssuedDocument.Kind.DISBURSEMENT_VOUCHER, obj=bond,
+        consulate_id=bond.consulate_id, partner_id=bond.obligor_id,
         template_name="pdf/disbursement_voucher.html",
-        context={"req": req, "amount": money_text(req.disbursed_amount),
-                 "payee": req.obligor or req.beneficiary},
+        context={"bond": bond, "amount": money_text(bond.disbursed_amount),
+                 "payee": bond.obligor or bond.beneficiary},
         language=language, title=title, actor=actor,
     )

@@ -1,11 +1,11 @@
 """Reads of bond programs and requests, already scoped to the user."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bondfund.interest import expected_interest
-from bondfund.models import BondProgram, BondRequest, State
+from bondfund.models import BondApproval, BondProgram, BondRequest, State
 from core.models import AuditEvent, Beneficiary, Consulate, PartnerOrganization, Role
 from core.money import from_minor
 from core.tenancy import Scope
@@ -44,16 +44,16 @@ def beneficiary_for_bond(user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
-def disbursements_of(req):
+def disbursements_of(bond):
     """The payments made or tried for this bond, newest first (the page links to each)."""
     return Disbursement.objects.filter(object_type=BondRequest._meta.label_lower,
-                                       object_id=str(req.pk)).order_by("-created_at")
+                                       object_id=str(bond.pk)).order_by("-created_at")
 
 
-def bond_request_history(req):
+def bond_request_history(bond):
     """The audit trail of one request, oldest first, in one query."""
     events = list(AuditEvent.objects.filter(object_type=BondRequest._meta.label_lower,
-                                            object_id=str(req.pk))
+                                            object_id=str(bond.pk))
                   .select_related("actor").order_by("id"))
     labels = dict(State.choices)
     for event in events:
@@ -63,31 +63,56 @@ def bond_request_history(req):
     return events
 
 
-def interest_summary(req):
+def interest_summary(bond):
     """Expected interest (8 CFR 293.1) beside what was received, and the difference."""
-    if not (req.disbursed_amount and req.posted_on and req.cancelled_on):
+    if not (bond.disbursed_amount and bond.posted_on and bond.cancelled_on):
         return None
-    expected = expected_interest(req.disbursed_amount, req.posted_on, req.cancelled_on)
-    received = req.refund_interest
+    expected = expected_interest(bond.disbursed_amount, bond.posted_on, bond.cancelled_on)
+    received = bond.refund_interest
     difference = received - expected if (expected is not None and received is not None) \
         else None
     return {"expected": expected, "received": received, "difference": difference,
-            "days": (req.cancelled_on - req.posted_on).days}
+            "days": (bond.cancelled_on - bond.posted_on).days}
 
 
-def approval_queue_for(user):
-    """Submitted requests this approver may sign, with the budget left beside each.
+QUEUE_PAGE = 25
 
-    Budget positions are read once per distinct program, consulate and partner on the page.
+
+def approval_queue_for(user, *, after: str = "", size: int = QUEUE_PAGE):
+    """One page of the submitted requests this approver may sign now (oldest first), with
+    the budget left beside each, and the cursor of the next page ("" on the last).
+
+    Keyset pagination on (created_at, id): a page costs the same with thousands of rows
+    waiting, and nothing counts the whole queue. Budget positions are read once per
+    distinct program, consulate and partner on the page.
     """
     scope = Scope.of(user)
     if not scope.has_role(Role.FINANCE_APPROVER):
-        return []
-    rows = list(
-        bond_requests_visible_to(user)
-        .filter(scope.consulate_q("consulate", Role.FINANCE_APPROVER), state=State.SUBMITTED)
-        .exclude(created_by=user).exclude(approvals__approver=user)
-        .prefetch_related("approvals").order_by("created_at", "id"))
+        return [], ""
+    signed_this_round = BondApproval.objects.filter(
+        request=OuterRef("pk"), round=OuterRef("approval_round"), approver=user)
+    queue = (bond_requests_visible_to(user)
+             .filter(scope.consulate_q("consulate", Role.FINANCE_APPROVER), state=State.SUBMITTED)
+             .exclude(created_by=user).exclude(submitted_by=user)
+             .exclude(Exists(signed_this_round))
+             .prefetch_related("approvals").order_by("created_at", "id"))
+    start = _cursor_row(after)
+    if start is not None:
+        queue = queue.filter(Q(created_at__gt=start[0]) | Q(created_at=start[0], id__gt=start[1]))
+    rows = list(queue[:size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    _with_budget_left(rows)
+    return rows, (f"{rows[-1].pk}" if more else "")
+
+
+def _cursor_row(after: str):
+    if not after.isdigit():
+        return None
+    return BondRequest.objects.filter(pk=after).values_list("created_at", "id").first()
+
+
+def _with_budget_left(rows) -> None:
     cache = {}
 
     def position(program, **dims):
@@ -98,12 +123,11 @@ def approval_queue_for(user):
             cache[key] = from_minor(pos.available, program.currency)
         return cache[key]
 
-    for req in rows:
-        req.program_available = position(req.program)
-        req.consulate_available = position(req.program, consulate_id=req.consulate_id)
-        req.partner_available = (position(req.program, partner_id=req.obligor_id)
-                                 if req.obligor_id else None)
-    return rows
+    for bond in rows:
+        bond.program_available = position(bond.program)
+        bond.consulate_available = position(bond.program, consulate_id=bond.consulate_id)
+        bond.partner_available = (position(bond.program, partner_id=bond.obligor_id)
+                                  if bond.obligor_id else None)
 
 
 def refunds_due_visible_to(user):
@@ -116,9 +140,9 @@ def with_days_due(requests):
     """Mark each request (a page of refunds due) with how long its refund has been due."""
     today = timezone.localdate()
     rows = list(requests)
-    for req in rows:
-        req.days_due = (today - req.cancelled_on).days if req.cancelled_on else None
-        req.overdue = req.days_due is not None and req.days_due > OVERDUE_REFUND_DAYS
+    for bond in rows:
+        bond.days_due = (today - bond.cancelled_on).days if bond.cancelled_on else None
+        bond.overdue = bond.days_due is not None and bond.days_due > OVERDUE_REFUND_DAYS
     return rows
 
 

@@ -4,16 +4,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from djmoney.money import Money
 
 from bondfund import forms, selectors, services
 from bondfund.actions import ACTIONS
+from bondfund.kind import BOND
 from bondfund.models import AllocationKind, BondProgram, State
+from bondfund.permissions import anyone_on_the_case
+from casework.actions import actions_offered, case_action
+from casework.money import money_shortfall
+from casework.sentences import budget_sentence, case_sentence
 from core.models import Role
 from core.tenancy import Scope
+from core.timezones import fund_today
 from core.uploads import private_file_response
 
 PAGE_SIZE = 25
@@ -40,27 +45,21 @@ def request_list(request):
 
 @login_required
 def request_detail(request, pk, bound=None):
-    req = selectors.bond_request_for(request.user, pk)
-    actions = []
-    for action in ACTIONS.values():
-        if action.offered_to(request.user, req):
-            form = bound[1] if bound and bound[0] == action.slug else action.form(
-                prefix=action.slug)
-            actions.append((action, form))
-    may_upload = (services.is_officer(request.user, req)
-                  or services.is_obligor_staff(request.user, req)
-                  or services.is_finance(request.user, req))
+    bond = selectors.bond_request_for(request.user, pk)
     return render(request, "bondfund/request_detail.html", {
-        "req": req,
-        "actions": actions,
-        "history": selectors.bond_request_history(req),
-        "disbursements": selectors.disbursements_of(req),
-        "approvals": req.approvals.select_related("approver"),
-        "documents": req.documents.all(),
-        "problems": services.eligibility_problems(req) if req.state == State.DRAFT else [],
-        "interest": selectors.interest_summary(req),
-        "may_edit": req.state == State.DRAFT and services.is_officer(request.user, req),
-        "upload_form": forms.DocumentForm(prefix="doc") if may_upload else None,
+        "bond": bond,
+        "actions": actions_offered(ACTIONS, request.user, bond, bound),
+        "shortfall": money_shortfall(BOND, bond)
+        if services.is_finance(request.user, bond) else None,
+        "history": selectors.bond_request_history(bond),
+        "disbursements": selectors.disbursements_of(bond),
+        "approvals": bond.approvals.select_related("approver"),
+        "documents": bond.documents.all(),
+        "problems": services.eligibility_problems(bond) if bond.state == State.DRAFT else [],
+        "interest": selectors.interest_summary(bond),
+        "may_edit": bond.state == State.DRAFT and services.is_officer(request.user, bond),
+        "upload_form": forms.DocumentForm(prefix="doc")
+        if anyone_on_the_case(request.user, bond) else None,
         "show_beneficiary_record": Scope.of(request.user).is_staff_of_consulates,
     }, status=400 if bound else 200)
 
@@ -68,31 +67,15 @@ def request_detail(request, pk, bound=None):
 @login_required
 @require_POST
 def request_action(request, pk, action):
-    step = ACTIONS.get(action)
-    if step is None:
-        raise Http404
-    req = selectors.bond_request_for(request.user, pk)
-    if not step.may(request.user, req):
-        raise PermissionDenied
-    form = step.form(request.POST, request.FILES, prefix=step.slug)
-    if not form.is_valid():
-        messages.error(request, _("Please correct the errors below."))
-        return request_detail(request, pk, bound=(step.slug, form))
-    try:
-        result = step.service(actor=request.user, request_id=req.pk,
-                              **step.kwargs(form.cleaned_data, req.program.currency))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-        if step.then:
-            return redirect(step.then(result))
-    return redirect("bondfund:request_detail", pk=req.pk)
+    bond = selectors.bond_request_for(request.user, pk)
+    return case_action(request, kind=BOND, actions=ACTIONS, case=bond, slug=action,
+                       id_arg="request_id",
+                       redisplay=lambda bound: request_detail(request, pk, bound=bound))
 
 
 def _program_for_new_request(request):
     programs = BondProgram.objects.prefetch_related("eligibility_questions")
-    today = timezone.localdate()
+    today = fund_today()
     open_programs = [p for p in programs if p.is_open_on(today)]
     wanted = request.GET.get("program") or request.POST.get("program")
     if wanted:
@@ -118,13 +101,13 @@ def request_create(request):
         obligors=services.obligor_choices(beneficiary.consulate_id))
     if request.method == "POST" and form.is_valid():
         try:
-            req = services.bond_request_create(actor=request.user, beneficiary=beneficiary,
+            bond = services.bond_request_create(actor=request.user, beneficiary=beneficiary,
                                                program=program, **form.service_kwargs())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The bond request was saved as a draft."))
-            return redirect("bondfund:request_detail", pk=req.pk)
+            messages.success(request, str(case_sentence(BOND, bond, "create")))
+            return redirect("bondfund:request_detail", pk=bond.pk)
     return render(request, "bondfund/request_form.html", {
         "form": form, "beneficiary": beneficiary, "program": program, "programs": programs,
     })
@@ -132,27 +115,27 @@ def request_create(request):
 
 @login_required
 def request_edit(request, pk):
-    req = selectors.bond_request_for(request.user, pk)
-    if not services.is_officer(request.user, req):
+    bond = selectors.bond_request_for(request.user, pk)
+    if not services.is_officer(request.user, bond):
         raise PermissionDenied
-    if req.state != State.DRAFT:
+    if bond.state != State.DRAFT:
         messages.error(request, _("Only a draft can be edited."))
-        return redirect("bondfund:request_detail", pk=req.pk)
+        return redirect("bondfund:request_detail", pk=bond.pk)
     form = forms.BondRequestForm(
-        request.POST or None, initial=forms.BondRequestForm.initial_from(req),
-        program=req.program, consulate_id=req.consulate_id,
-        obligors=services.obligor_choices(req.consulate_id))
+        request.POST or None, initial=forms.BondRequestForm.initial_from(bond),
+        program=bond.program, consulate_id=bond.consulate_id,
+        obligors=services.obligor_choices(bond.consulate_id))
     if request.method == "POST" and form.is_valid():
         try:
-            services.bond_request_update(actor=request.user, request_id=req.pk,
+            services.bond_request_update(actor=request.user, request_id=bond.pk,
                                          **form.service_kwargs())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The draft was saved."))
-            return redirect("bondfund:request_detail", pk=req.pk)
+            messages.success(request, str(case_sentence(BOND, bond, "update")))
+            return redirect("bondfund:request_detail", pk=bond.pk)
     return render(request, "bondfund/request_form.html", {
-        "form": form, "beneficiary": req.beneficiary, "program": req.program, "req": req,
+        "form": form, "beneficiary": bond.beneficiary, "program": bond.program, "bond": bond,
     })
 
 
@@ -161,27 +144,27 @@ def request_edit(request, pk):
 @login_required
 @require_POST
 def document_upload(request, pk):
-    req = selectors.bond_request_for(request.user, pk)
+    bond = selectors.bond_request_for(request.user, pk)
     form = forms.DocumentForm(request.POST, request.FILES, prefix="doc")
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
         messages.error(request, " ".join(errors))
-        return redirect("bondfund:request_detail", pk=req.pk)
+        return redirect("bondfund:request_detail", pk=bond.pk)
     try:
-        services.bond_document_upload(actor=request.user, request_id=req.pk,
+        services.bond_document_upload(actor=request.user, request_id=bond.pk,
                                       kind=form.cleaned_data["kind"],
                                       checked=form.cleaned_data["file"])
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("The document was uploaded."))
-    return redirect("bondfund:request_detail", pk=req.pk)
+        messages.success(request, str(case_sentence(BOND, bond, "document")))
+    return redirect("bondfund:request_detail", pk=bond.pk)
 
 
 @login_required
 def document_download(request, pk, document_pk):
-    req = selectors.bond_request_for(request.user, pk)
-    document = get_object_or_404(req.documents, pk=document_pk)
+    bond = selectors.bond_request_for(request.user, pk)
+    document = get_object_or_404(bond.documents, pk=document_pk)
     return private_file_response(document.storage_name, download_name=document.original_name,
                                  content_type=document.content_type)
 
@@ -191,8 +174,10 @@ def document_download(request, pk, document_pk):
 @login_required
 def approval_queue(request):
     Scope.of(request.user).require(Role.FINANCE_APPROVER)
+    rows, next_cursor = selectors.approval_queue_for(request.user,
+                                                     after=request.GET.get("after", ""))
     return render(request, "bondfund/approval_queue.html", {
-        "rows": selectors.approval_queue_for(request.user),
+        "rows": rows, "next_cursor": next_cursor, "first_page": not request.GET.get("after"),
     })
 
 
@@ -255,7 +240,7 @@ def program_budget(request, pk, kind):
         return program_detail(request, pk, bound=(kind, form))
     data = form.cleaned_data
     try:
-        services.program_budget_change(
+        allocation = services.program_budget_change(
             actor=request.user, program_id=program.pk, kind=kind,
             amount=Money(data["amount"], program.currency), consulate=data.get("consulate"),
             from_consulate=data.get("from_consulate"), partner=data.get("partner"),
@@ -263,7 +248,7 @@ def program_budget(request, pk, kind):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("The budget was updated."))
+        messages.success(request, str(budget_sentence(allocation, step=kind)))
     return redirect("bondfund:program_detail", pk=program.pk)
 
 
@@ -284,6 +269,6 @@ def program_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The program was created and funded."))
+            messages.success(request, str(budget_sentence(program, step="create")))
             return redirect("bondfund:program_detail", pk=program.pk)
     return render(request, "bondfund/program_form.html", {"form": form})

@@ -1,12 +1,8 @@
 """Bond documents: authorization letter and voucher (PDF), the case list export."""
 
-import datetime
-
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,38 +11,29 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bondfund.models import BondRequest
 from bondfund.pdfs import bond_authorization_issue, disbursement_voucher_issue
 from bondfund.selectors import bond_request_for, bond_requests_visible_to
-from core.exports import export_response
+from casework.downloads import case_pdf_or_back, cases_export
 from core.imports import import_job_create
 from core.models import PartnerOrganization
 from core.models_imports import ImportJob
-from core.pdf_common import pdf_attachment, reader_language
-from core.permissions_documents import require_export
+from core.pdf_common import reader_language
 from core.tenancy import Scope
-
-
-def _issue_or_back(request, req, issue):
-    try:
-        document, pdf = issue()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("bondfund:request_detail", pk=req.pk)
-    return pdf_attachment(document, pdf, stem=req.reference)
 
 
 @require_GET
 @login_required
 def authorization_pdf(request, pk):
-    req = bond_request_for(request.user, pk)
-    return _issue_or_back(request, req,
-                          lambda: bond_authorization_issue(actor=request.user, req=req))
+    bond = bond_request_for(request.user, pk)
+    return case_pdf_or_back(request, bond, lambda: bond_authorization_issue(
+        actor=request.user, bond=bond), back="bondfund:request_detail")
 
 
 @require_GET
 @login_required
 def voucher_pdf(request, pk):
-    req = bond_request_for(request.user, pk)
-    return _issue_or_back(request, req, lambda: disbursement_voucher_issue(
-        actor=request.user, req=req, language=reader_language(request)))
+    bond = bond_request_for(request.user, pk)
+    return case_pdf_or_back(request, bond, lambda: disbursement_voucher_issue(
+        actor=request.user, bond=bond, language=reader_language(request)),
+        back="bondfund:request_detail")
 
 
 CASE_HEADERS = (_("Case"), _("State"), _("Consulate"), _("Beneficiary"), _("Case reference"),
@@ -59,9 +46,9 @@ def _money_cells(money):
     return (money.amount, str(money.currency)) if money is not None else ("", "")
 
 
-def case_rows(requests):
+def case_rows(bonds):
     tz = timezone.get_current_timezone()
-    for r in requests.order_by("created_at", "id").iterator(chunk_size=2000):
+    for r in bonds.order_by("created_at", "id").iterator(chunk_size=2000):
         amount, currency = _money_cells(r.amount)
         yield (r.reference, r.get_state_display(), r.consulate.code, r.beneficiary.full_name,
                r.beneficiary.reference, r.beneficiary.a_number_display, r.program.name,
@@ -73,13 +60,9 @@ def case_rows(requests):
 @require_GET
 @login_required
 def requests_export(request, fmt):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    require_export(request.user, BondRequest)
-    rows = case_rows(bond_requests_visible_to(request.user))
-    return export_response(fmt, filename=f"bond-cases-{datetime.date.today().isoformat()}",
-                           headers=[str(h) for h in CASE_HEADERS], rows=rows,
-                           sheet_title="Cases")
+    return cases_export(request, fmt, model=BondRequest,
+                        cases=bond_requests_visible_to(request.user), rows=case_rows,
+                        headers=CASE_HEADERS, stem="bond-cases", sheet_title="Cases")
 
 
 class ReleaseImportForm(forms.Form):

@@ -18,15 +18,24 @@ EXPORT_ROLES = (Role.PROGRAM_ADMIN, Role.AUDITOR, Role.FINANCE_APPROVER,
                 Role.CONSULATE_OFFICER)
 FINANCE_EXPORT_ROLES = (Role.PROGRAM_ADMIN, Role.AUDITOR, Role.FINANCE_APPROVER)
 
-_CASE_EXPORTS = ("core.export_beneficiary", "bondfund.export_bondrequest",
-                 "grants.export_grantapplication")
+CASE_EXPORT_ROLES = (Role.PROGRAM_ADMIN, Role.AUDITOR, Role.FINANCE_APPROVER,
+                     Role.CONSULATE_OFFICER)
+# Core's own rights; each case app adds its models' through role_permissions_register() in
+# its ready(), so core never names a domain app.
 ROLE_PERMISSIONS = {
-    Role.PROGRAM_ADMIN: (*_CASE_EXPORTS, "ledger.export_transfer", "core.import_beneficiary",
-                         "bondfund.import_bondrequest"),
-    Role.AUDITOR: (*_CASE_EXPORTS, "ledger.export_transfer"),
-    Role.FINANCE_APPROVER: (*_CASE_EXPORTS, "ledger.export_transfer"),
-    Role.CONSULATE_OFFICER: _CASE_EXPORTS,
+    Role.PROGRAM_ADMIN: ["core.export_beneficiary", "ledger.export_transfer",
+                         "core.import_beneficiary"],
+    Role.AUDITOR: ["core.export_beneficiary", "ledger.export_transfer"],
+    Role.FINANCE_APPROVER: ["core.export_beneficiary", "ledger.export_transfer"],
+    Role.CONSULATE_OFFICER: ["core.export_beneficiary"],
 }
+
+
+def role_permissions_register(*, roles, names) -> None:
+    """Give these roles these `<app>.<code>_<model>` rights by default (idempotent)."""
+    for role in roles:
+        granted = ROLE_PERMISSIONS.setdefault(role, [])
+        granted.extend(name for name in names if name not in granted)
 
 
 def may_export(user, model, roles=EXPORT_ROLES):

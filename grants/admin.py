@@ -1,5 +1,13 @@
 from django.contrib import admin
 
+from casework.admin import (
+    ApprovalInline,
+    CaseAdmin,
+    DocumentInline,
+    ProgramAdmin,
+    QuestionInline,
+    ReadOnlyAdmin,
+)
 from grants.models import (
     EligibilityQuestion,
     GrantAllocation,
@@ -11,33 +19,12 @@ from grants.models import (
 )
 
 
-class EligibilityQuestionInline(admin.TabularInline):
-    model = EligibilityQuestion
-    extra = 0
-
-
 @admin.register(GrantProgram)
-class GrantProgramAdmin(admin.ModelAdmin):
+class GrantProgramAdmin(ProgramAdmin):
     list_display = ("name", "kind", "currency", "total_budget", "per_grant_max", "is_active")
     list_filter = ("kind", "currency", "is_active")
-    search_fields = ("name",)
-    # The budget is in the ledger: it changes through the program pages' services only.
-    readonly_fields = ("currency", "total_budget", "per_grant_max", "created_by", "created_at")
-    inlines = [EligibilityQuestionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    readonly_fields = (*ProgramAdmin.readonly_fields, "per_grant_max")
+    inlines = [QuestionInline.of(EligibilityQuestion)]
 
 
 @admin.register(GrantAllocation)
@@ -54,29 +41,8 @@ class GrantPartnerCapAdmin(ReadOnlyAdmin):
     search_fields = ("program__name", "partner__name")
 
 
-class GrantDocumentInline(admin.TabularInline):
-    model = GrantDocument
-    extra = 0
-    can_delete = False
-    readonly_fields = ("kind", "original_name", "content_type", "size", "uploaded_by",
-                       "uploaded_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class GrantApprovalInline(admin.TabularInline):
-    model = GrantApproval
-    extra = 0
-    can_delete = False
-    readonly_fields = ("round", "approver", "comment", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(GrantApplication)
-class GrantApplicationAdmin(admin.ModelAdmin):
+class GrantApplicationAdmin(CaseAdmin):
     list_display = ("number", "beneficiary", "program", "consulate", "amount", "state",
                     "created_at")
     list_filter = ("state", "program", "consulate", "payee_kind")
@@ -89,13 +55,7 @@ class GrantApplicationAdmin(admin.ModelAdmin):
                        "received_on", "reservation_key", "created_by", "created_at",
                        "submitted_by", "submitted_at", "approved_at", "closed_at",
                        "eligibility_answers")
-    inlines = [GrantApprovalInline, GrantDocumentInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    inlines = [ApprovalInline.of(GrantApproval), DocumentInline.of(GrantDocument)]
 
 
 @admin.register(GrantApproval)
@@ -109,4 +69,4 @@ class GrantApprovalAdmin(ReadOnlyAdmin):
 class GrantDocumentAdmin(ReadOnlyAdmin):
     list_display = ("application", "kind", "original_name", "uploaded_by", "uploaded_at")
     list_filter = ("kind",)
-    search_fields = ("original_name",)
+    search_fields = ("original_name", "sha256")

@@ -84,12 +84,12 @@ def _program(spec, admin):
     consulates = Consulate.objects.in_bulk(spec["allocations"], field_name="code")
     for code, amount in spec["allocations"].items():
         if code in consulates:
-            services.grant_program_allocate(actor=admin, program=program,
+            services.grant_program_allocate(actor=admin, program_id=program.pk,
                                             consulate=consulates[code], amount=amount)
     for name, amount in spec.get("partner_caps", {}).items():
         partner = PartnerOrganization.objects.filter(name=name).first()
         if partner is not None:
-            services.grant_partner_cap_set(actor=admin, program=program, partner=partner,
+            services.grant_partner_cap_set(actor=admin, program_id=program.pk, partner=partner,
                                            amount=amount)
     return program
 
@@ -109,82 +109,91 @@ def _open(program, officer, beneficiary, amount, *, payee_kind=PayeeKind.BENEFIC
         payee_address=address,
         eligibility_answers={str(q.pk): q.qualifying_answer for q in program.questions.all()})
     for kind in program.required_documents:
-        services.grant_document_add(actor=officer, application=application, kind=kind,
+        services.grant_document_add(actor=officer, application_id=application.pk, kind=kind,
                                     checked=_scan(kind))
     return application
 
 
 def _applications(programs, users):
-    officer = users["oficial.chicago"]
-    approver, second = users["finanzas.chicago"], users["finanzas.chicago2"]
     if any(p.applications.exists() for p in programs.values()):
         return 0
     people = list(Beneficiary.objects.active().filter(consulate__code="CHI")
                   .exclude(curp="").order_by("pk")[:5])
     if len(people) < 5:
         return 0
-    today = timezone.localdate()
-    made = 0
+    who = {"officer": users["oficial.chicago"], "approver": users["finanzas.chicago"],
+           "second": users["finanzas.chicago2"], "today": timezone.localdate()}
+    return (_demo_reintegration(programs, people, who) + _demo_medical(programs, people, who)
+            + _demo_remains(programs, people, who) + _demo_legal(programs, people, who))
 
-    def disburse(application, method, reference):
-        """Through payments, as the approver would: request, then record the payment."""
-        disbursement = services.grant_application_request_payment(actor=approver,
-                                                                  application=application)
-        payments.disbursement_record_manual(disbursement_id=disbursement.pk, actor=approver,
-                                            method=method, reference=reference, sent_on=today)
 
-    # 1. Reintegration, the whole way: card loaded, receipt signed, closed.
+def _disburse(who, application, method, reference):
+    """Through payments, as the approver would: request, then record the payment."""
+    disbursement = services.grant_application_request_payment(actor=who["approver"],
+                                                              application_id=application.pk)
+    payments.disbursement_record_manual(disbursement_id=disbursement.pk, actor=who["approver"],
+                                        method=method, reference=reference,
+                                        sent_on=who["today"])
+
+
+def _demo_reintegration(programs, people, who):
+    """One the whole way (card loaded, receipt signed, closed), one waiting for approval."""
+    officer, approver = who["officer"], who["approver"]
     card = _open(programs[REINTEGRATION], officer, people[0], Decimal("2000"),
                  account="Tarjeta México te abraza 4152-XXXX-0193",
                  purpose="Apoyo de reintegración al llegar a Guanajuato.")
-    services.grant_application_submit(actor=officer, application=card)
-    services.grant_application_approve(actor=approver, application=card)
-    disburse(card, "card", "MTA-2026-00193")
-    services.grant_application_confirm_receipt(actor=officer, application=card, received_on=today,
+    services.grant_application_submit(actor=officer, application_id=card.pk)
+    services.grant_application_approve(actor=approver, application_id=card.pk)
+    _disburse(who, card, "card", "MTA-2026-00193")
+    services.grant_application_confirm_receipt(actor=officer, application_id=card.pk,
+                                               received_on=who["today"],
                                                checked=_scan("recibo-firmado"))
-    services.grant_application_close(actor=officer, application=card)
-    made += 1
-
-    # 2. Reintegration waiting for approval.
+    services.grant_application_close(actor=officer, application_id=card.pk)
     waiting = _open(programs[REINTEGRATION], officer, people[1], Decimal("2000"),
                     account="Tarjeta México te abraza (por emitir)",
                     purpose="Apoyo de reintegración, repatriada por Ciudad Juárez.")
-    services.grant_application_submit(actor=officer, application=waiting)
-    made += 1
+    services.grant_application_submit(actor=officer, application_id=waiting.pk)
+    return 2
 
-    # 3. Medical repatriation above the tier: two approvers signed, budget reserved.
-    medical = _open(programs[MEDICAL], officer, people[2], Decimal("6500"),
+
+def _demo_medical(programs, people, who):
+    """Medical repatriation above the tier: two approvers signed, budget reserved."""
+    medical = _open(programs[MEDICAL], who["officer"], people[2], Decimal("6500"),
                     payee_kind=PayeeKind.VENDOR, payee_name="AirMed Ambulancia Aérea",
                     account="Wire ABA 071000013 / 884422", address="Chicago, IL",
                     purpose="Traslado en ambulancia aérea Chicago-Guadalajara.")
-    services.grant_application_submit(actor=officer, application=medical)
-    services.grant_application_approve(actor=approver, application=medical)
-    services.grant_application_approve(actor=second, application=medical)
-    made += 1
+    services.grant_application_submit(actor=who["officer"], application_id=medical.pk)
+    services.grant_application_approve(actor=who["approver"], application_id=medical.pk)
+    services.grant_application_approve(actor=who["second"], application_id=medical.pk)
+    return 1
 
-    # 4. Transfer of remains paid to the funeral home, receipt pending.
-    remains = _open(programs[REMAINS], officer, people[3], Decimal("3800"),
+
+def _demo_remains(programs, people, who):
+    """Transfer of remains paid to the funeral home, receipt pending."""
+    remains = _open(programs[REMAINS], who["officer"], people[3], Decimal("3800"),
                     payee_kind=PayeeKind.VENDOR, payee_name="Funeraria Del Carmen",
                     account="Check", address="2200 S Blue Island Ave, Chicago, IL",
                     purpose="Traslado de restos a Zacatecas; la familia no puede pagarlo.")
-    services.grant_application_submit(actor=officer, application=remains)
-    services.grant_application_approve(actor=approver, application=remains)
-    disburse(remains, "check", "CHK-10452")
-    made += 1
+    services.grant_application_submit(actor=who["officer"], application_id=remains.pk)
+    services.grant_application_approve(actor=who["approver"], application_id=remains.pk)
+    _disburse(who, remains, "check", "CHK-10452")
+    return 1
 
-    # 5. PALE legal fees to the partner, still a draft, and one returned for a fix.
+
+def _demo_legal(programs, people, who):
+    """PALE legal fees to the partner, still a draft, and one returned for a fix."""
+    made = 0
     partner = PartnerOrganization.objects.filter(name="Midwest Immigrant Bond Project").first()
     if partner is not None:
-        _open(programs[LEGAL], officer, people[4], Decimal("2500"),
+        _open(programs[LEGAL], who["officer"], people[4], Decimal("2500"),
               payee_kind=PayeeKind.PARTNER, payee_partner=partner, payee_name=partner.name,
               account="ACH on file", purpose="Representación en audiencia de fianza.")
         made += 1
-    returned = _open(programs[MEDICAL], officer, people[4], Decimal("1800"),
+    returned = _open(programs[MEDICAL], who["officer"], people[4], Decimal("1800"),
                      payee_kind=PayeeKind.FAMILY_MEMBER, payee_name="Rosa Torres",
                      account="Zelle rosa@example.org",
                      purpose="Medicamentos para el traslado por tierra.")
-    services.grant_application_submit(actor=officer, application=returned)
-    services.grant_application_return(actor=approver, application=returned,
+    services.grant_application_submit(actor=who["officer"], application_id=returned.pk)
+    services.grant_application_return(actor=who["approver"], application_id=returned.pk,
                                       comment="Falta la cotización de la farmacia.")
-    made += 1
-    return made
+    return made + 1

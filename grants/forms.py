@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.forms import CommentForm, ReasonForm  # noqa: F401 - the shared step forms
 from core.approvals import validate_tiers
 from core.models import Consulate, PartnerOrganization
 from core.uploads import CheckedFileField
@@ -101,11 +102,6 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=[
         c for c in DocumentKind.choices if c[0] != DocumentKind.SIGNED_RECEIPT])
     file = CheckedFileField(label=_("File (PDF, JPEG or PNG, up to 10 MB)"))
-
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReceiptForm(forms.Form):

@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from djmoney.models.fields import MoneyField
 
+from casework.models import (
+    BudgetDecision,
+    CaseApproval,
+    CaseDocument,
+    CaseFields,
+    ProgramFields,
+    QuestionFields,
+)
 from core.approvals import validate_tiers
 from core.models import Beneficiary, Consulate, PartnerOrganization
 from payments.models import Method as PaymentMethod
@@ -46,7 +54,9 @@ def validate_document_kinds(value):
         raise ValidationError(_("Required documents are a list of known document kinds."))
 
 
-class GrantProgram(models.Model):
+class GrantProgram(ProgramFields, models.Model):
+    ledger_prefix = "grant"
+
     name = models.CharField(_("name"), max_length=160)
     kind = models.CharField(_("kind"), max_length=32, choices=GrantKind.choices)
     currency = models.CharField(_("currency"), max_length=3, choices=settings.CURRENCY_CHOICES)
@@ -61,7 +71,6 @@ class GrantProgram(models.Model):
         validators=[validate_document_kinds],
     )
     waiting_period_days = models.PositiveIntegerField(_("waiting period (days)"), default=0)
-    is_active = models.BooleanField(_("open for applications"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -76,10 +85,6 @@ class GrantProgram(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def ledger_ref(self):
-        return f"grant:{self.pk}"
-
     def required_document_labels(self):
         return [DocumentKind(k).label for k in self.required_documents]
 
@@ -93,27 +98,19 @@ class GrantProgram(models.Model):
                 {"per_grant_max": _("The per-grant maximum is above the total budget.")})
 
 
-class EligibilityQuestion(models.Model):
+class EligibilityQuestion(QuestionFields):
     """A yes/no question; the answer that qualifies, and why the other one does not."""
 
     program = models.ForeignKey(GrantProgram, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text = models.CharField(_("question"), max_length=300)
     qualifying_answer = models.BooleanField(_("answer that qualifies"), default=True)
     ineligible_reason = models.CharField(_("why the other answer does not qualify"),
                                          max_length=300)
 
-    class Meta:
-        ordering = ["program", "position", "id"]
-        verbose_name = _("eligibility question")
-        verbose_name_plural = _("eligibility questions")
 
-    def __str__(self):
-        return self.text
-
-
-class GrantAllocation(models.Model):
+class GrantAllocation(BudgetDecision):
     """Budget given to a consulate (or moved to it from another): one ledger transfer."""
+
+    ledger_step = "allocation"
 
     program = models.ForeignKey(GrantProgram, on_delete=models.PROTECT,
                                 related_name="allocations")
@@ -125,9 +122,6 @@ class GrantAllocation(models.Model):
     )
     amount = MoneyField(_("amount"), **MONEY)
     memo = models.CharField(_("memo"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -137,22 +131,17 @@ class GrantAllocation(models.Model):
     def __str__(self):
         return f"{self.program} · {self.consulate} · {self.amount}"
 
-    @property
-    def ledger_key(self):
-        return f"{self.program.ledger_ref}:allocation:{self.pk}"
 
-
-class GrantPartnerCap(models.Model):
+class GrantPartnerCap(BudgetDecision):
     """A partner's cap in a program as set at one time; the latest row is the cap."""
+
+    ledger_step = "partner-cap"
 
     program = models.ForeignKey(GrantProgram, on_delete=models.PROTECT,
                                 related_name="partner_caps")
     partner = models.ForeignKey(PartnerOrganization, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("partner organization"))
     amount = MoneyField(_("cap"), **MONEY)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                   related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -161,10 +150,6 @@ class GrantPartnerCap(models.Model):
 
     def __str__(self):
         return f"{self.program} · {self.partner} · {self.amount}"
-
-    @property
-    def ledger_key(self):
-        return f"{self.program.ledger_ref}:partner-cap:{self.pk}"
 
 
 class PayeeKind(models.TextChoices):
@@ -189,7 +174,7 @@ class State(models.TextChoices):
 GRANTED_STATES = (State.DISBURSED, State.CONFIRMED, State.CLOSED)
 
 
-class GrantApplication(FSMModelMixin, models.Model):
+class GrantApplication(FSMModelMixin, CaseFields, models.Model):
     program = models.ForeignKey(GrantProgram, on_delete=models.PROTECT,
                                 related_name="applications", verbose_name=_("program"))
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT,
@@ -212,8 +197,6 @@ class GrantApplication(FSMModelMixin, models.Model):
 
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True,
                      db_index=True)
-    approval_round = models.PositiveIntegerField(default=0, editable=False)
-    reservation_key = models.CharField(max_length=120, blank=True, editable=False)
 
     disbursed_amount = MoneyField(_("amount disbursed"), null=True, blank=True, **MONEY)
     disbursement_method = models.CharField(_("method"), max_length=16, blank=True,
@@ -221,16 +204,11 @@ class GrantApplication(FSMModelMixin, models.Model):
     disbursement_reference = models.CharField(_("payment reference"), max_length=120,
                                               blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
-    # The payments.Disbursement that paid this grant (empty again if its transfer was reversed).
-    payment_id = models.UUIDField(_("payment"), null=True, blank=True, editable=False)
     received_on = models.DateField(_("received on"), null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -260,6 +238,10 @@ class GrantApplication(FSMModelMixin, models.Model):
         return f"G-{self.pk:06d}" if self.pk else "G-new"
 
     @property
+    def reference(self):
+        return self.number
+
+    @property
     def payee_partner_id_for_ledger(self):
         return self.payee_partner_id if self.payee_kind == PayeeKind.PARTNER else None
 
@@ -267,12 +249,10 @@ class GrantApplication(FSMModelMixin, models.Model):
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def submit(self, *, by):
-        self.submitted_at = timezone.now()
-        self.submitted_by = by
-        self.approval_round += 1
+        self.stamp_submitted(by)
 
     @transition(field=state, source=State.SUBMITTED, target=State.DRAFT)
-    def return_to_draft(self):
+    def return_for_changes(self):
         self.submitted_at = None
 
     @transition(field=state, source=State.SUBMITTED, target=State.APPROVED)
@@ -294,22 +274,12 @@ class GrantApplication(FSMModelMixin, models.Model):
         self.closed_at = timezone.now()
 
     @transition(field=state, source=State.APPROVED, target=State.DISBURSED)
-    def disburse(self, *, payment_id, amount, payment_method, reference, disbursed_on):
-        self.payment_id = payment_id
-        self.disbursed_amount = amount
-        self.disbursement_method = payment_method
-        self.disbursement_reference = reference
-        self.disbursed_on = disbursed_on
+    def disburse(self, **paid):
+        self.stamp_paid(**paid)
 
     @transition(field=state, source=State.DISBURSED, target=State.APPROVED)
     def payment_reversed(self, *, reservation_key):
-        """The transfer came back: approved again, on a fresh reservation."""
-        self.payment_id = None
-        self.disbursed_amount = None
-        self.disbursement_method = ""
-        self.disbursement_reference = ""
-        self.disbursed_on = None
-        self.reservation_key = reservation_key
+        self.stamp_payment_back(reservation_key=reservation_key)
 
     @transition(field=state, source=State.DISBURSED, target=State.CONFIRMED)
     def confirm_receipt(self, *, received_on):
@@ -320,19 +290,13 @@ class GrantApplication(FSMModelMixin, models.Model):
         self.closed_at = timezone.now()
 
 
-class GrantApproval(models.Model):
+class GrantApproval(CaseApproval):
     """One approver's signature in one round of review (a return to draft starts a new round)."""
 
     application = models.ForeignKey(GrantApplication, on_delete=models.PROTECT,
                                     related_name="approvals")
-    round = models.PositiveIntegerField()
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(CaseApproval.Meta):
         verbose_name = _("grant approval")
         verbose_name_plural = _("grant approvals")
         constraints = [
@@ -344,20 +308,12 @@ class GrantApproval(models.Model):
         return f"{self.application} · {self.approver}"
 
 
-class GrantDocument(models.Model):
+class GrantDocument(CaseDocument):
     application = models.ForeignKey(GrantApplication, on_delete=models.PROTECT,
                                     related_name="documents")
     kind = models.CharField(_("document"), max_length=32, choices=DocumentKind.choices)
-    file = models.CharField(max_length=200, editable=False)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(CaseDocument.Meta):
         verbose_name = _("grant document")
         verbose_name_plural = _("grant documents")
 

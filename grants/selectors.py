@@ -160,9 +160,17 @@ def program_budget(*, user, program):
     return total, rows
 
 
-def program_partner_caps(*, program):
+def program_partner_caps(*, program, user=None):
+    """The latest cap of each partner; with `user`, only partners serving a consulate the
+    user reaches (headquarters see all): one consulate's partners are not another's business."""
+    caps = program.partner_caps.select_related("partner").order_by("created_at", "id")
+    if user is not None:
+        scope = Scope.of(user)
+        if not scope.is_headquarters():
+            caps = caps.filter(Q(partner__consulates__in=scope.consulate_ids())
+                               | Q(partner_id__in=scope.partner_ids)).distinct()
     latest = {}
-    for cap in program.partner_caps.select_related("partner").order_by("created_at", "id"):
+    for cap in caps:
         latest[cap.partner_id] = cap
     return sorted(latest.values(), key=lambda c: c.partner.name)
 

@@ -4,13 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casework.actions import actions_offered, case_action
+from casework.money import money_shortfall
+from casework.sentences import budget_sentence, case_sentence
 from core.models import Beneficiary, Role
 from core.tenancy import Scope
 from core.uploads import private_file_response
 from grants import forms, selectors, services
+from grants.actions import ACTIONS
+from grants.kind import GRANT
 from grants.models import GrantProgram, State
 from grants.selectors import APPROVAL_QUEUE_ROLES, CONSULATE_ROLES
 
@@ -46,12 +50,9 @@ def application_list(request):
 
 
 @login_required
-def application_detail(request, pk):
+def application_detail(request, pk, bound=None):
     application = _application(request, pk)
-    scope = Scope.of(request.user)
-    officer = scope.reaches_consulate(application.consulate_id, Role.CONSULATE_OFFICER)
-    approver = scope.reaches_consulate(application.consulate_id, Role.FINANCE_APPROVER)
-    state = application.state
+    officer = services.is_officer(request.user, application)
     context = {
         "application": application,
         "documents": application.documents.select_related("uploaded_by"),
@@ -63,20 +64,14 @@ def application_detail(request, pk):
                                                   application.eligibility_answers),
         "earlier_grants": selectors.earlier_grants_within_waiting_period(
             [application]).get(application.pk, []),
-        "can_edit": officer and state == State.DRAFT,
-        "can_submit": officer and state == State.DRAFT,
-        "can_withdraw": officer and state in (State.DRAFT, State.SUBMITTED, State.APPROVED),
-        "can_close": officer and state == State.CONFIRMED,
-        "can_review": approver and state == State.SUBMITTED,
-        "can_void": approver and state == State.APPROVED,
-        "can_disburse": approver and state == State.APPROVED,
-        "can_receipt": services.can_confirm_receipt(request.user, application)
-        and state == State.DISBURSED,
-        "comment_form": forms.CommentForm(),
+        "can_edit": officer and application.state == State.DRAFT,
+        "actions": actions_offered(ACTIONS, request.user, application, bound),
+        "shortfall": money_shortfall(GRANT, application)
+        if services.is_approver(request.user, application) else None,
         "document_form": forms.DocumentForm(prefix="document"),
-        "receipt_form": forms.ReceiptForm(prefix="receipt"),
     }
-    return render(request, "grants/application_detail.html", context)
+    return render(request, "grants/application_detail.html", context,
+                  status=400 if bound else 200)
 
 
 @login_required
@@ -122,12 +117,12 @@ def application_edit(request, pk):
         initial=forms.ApplicationForm.initial_from(application))
     if request.method == "POST" and form.is_valid():
         try:
-            services.grant_application_update(actor=request.user, application=application,
+            services.grant_application_update(actor=request.user, application_id=application.pk,
                                               **form.service_kwargs())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Changes saved."))
+            messages.success(request, str(case_sentence(GRANT, application, "update")))
             return _detail(application)
     return render(request, "grants/application_form.html", {
         "beneficiary": application.beneficiary, "program": application.program,
@@ -145,13 +140,13 @@ def document_upload(request, pk):
                 messages.error(request, error)
         return _detail(application)
     try:
-        services.grant_document_add(actor=request.user, application=application,
+        services.grant_document_add(actor=request.user, application_id=application.pk,
                                     kind=form.cleaned_data["kind"],
                                     checked=form.cleaned_data["file"])
     except ValidationError as error:
         _show_errors(request, error)
     else:
-        messages.success(request, _("Document attached."))
+        messages.success(request, str(case_sentence(GRANT, application, "document")))
     return _detail(application)
 
 
@@ -159,81 +154,17 @@ def document_upload(request, pk):
 def document_download(request, pk, document_pk):
     application = _application(request, pk)
     document = get_object_or_404(application.documents, pk=document_pk)
-    return private_file_response(document.file, download_name=document.original_name,
+    return private_file_response(document.storage_name, download_name=document.original_name,
                                  content_type=document.content_type)
 
 
-def _comment_action(service, success_message):
-    @login_required
-    @require_POST
-    def view(request, pk):
-        application = _application(request, pk)
-        form = forms.CommentForm(request.POST)
-        comment = form.cleaned_data["comment"] if form.is_valid() else ""
-        try:
-            service(actor=request.user, application=application, comment=comment)
-        except ValidationError as error:
-            _show_errors(request, error)
-        else:
-            messages.success(request, success_message)
-        return _detail(application)
-
-    view.__name__ = service.__name__
-    return view
-
-
-application_submit = _comment_action(services.grant_application_submit,
-                                     gettext_lazy("Submitted for approval."))
-application_approve = _comment_action(services.grant_application_approve,
-                                      gettext_lazy("Approval recorded."))
-application_return = _comment_action(services.grant_application_return,
-                                     gettext_lazy("Returned to the officer as a draft."))
-application_reject = _comment_action(services.grant_application_reject,
-                                     gettext_lazy("Application rejected."))
-application_withdraw = _comment_action(services.grant_application_withdraw,
-                                       gettext_lazy("Application withdrawn."))
-application_void = _comment_action(services.grant_application_void,
-                                   gettext_lazy("Approval voided; the budget was released."))
-application_close = _comment_action(services.grant_application_close,
-                                    gettext_lazy("Application closed."))
-
-
 @login_required
 @require_POST
-def application_disburse(request, pk):
-    """Release payment: ask payments for the disbursement, then go to its page to pay it."""
+def application_action(request, pk, action):
     application = _application(request, pk)
-    form = forms.CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        disbursement = services.grant_application_request_payment(
-            actor=request.user, application=application, comment=comment)
-    except ValidationError as error:
-        _show_errors(request, error)
-        return _detail(application)
-    messages.success(request, _("Payment requested: choose how to pay it."))
-    return redirect("payments:disbursement_detail", pk=disbursement.pk)
-
-
-@login_required
-@require_POST
-def application_receipt(request, pk):
-    application = _application(request, pk)
-    form = forms.ReceiptForm(request.POST, request.FILES, prefix="receipt")
-    if not form.is_valid():
-        messages.error(request, _("Check the receipt: %(errors)s")
-                       % {"errors": "; ".join(e for es in form.errors.values() for e in es)})
-        return _detail(application)
-    data = form.cleaned_data
-    try:
-        services.grant_application_confirm_receipt(
-            actor=request.user, application=application, received_on=data["received_on"],
-            checked=data["receipt"], comment=data["comment"])
-    except ValidationError as error:
-        _show_errors(request, error)
-    else:
-        messages.success(request, _("Receipt recorded."))
-    return _detail(application)
+    return case_action(request, kind=GRANT, actions=ACTIONS, case=application, slug=action,
+                       id_arg="application_id",
+                       redisplay=lambda bound: application_detail(request, pk, bound=bound))
 
 
 @login_required
@@ -270,7 +201,7 @@ def program_detail(request, pk):
     return render(request, "grants/program_detail.html", {
         "program": program, "total": total, "rows": rows, "can_manage": can_manage,
         "questions": program.questions.all(),
-        "partner_caps": selectors.program_partner_caps(program=program),
+        "partner_caps": selectors.program_partner_caps(program=program, user=request.user),
         "allocation_form": forms.AllocationForm(prefix="allocation"),
         "cap_form": forms.PartnerCapForm(prefix="cap")})
 
@@ -285,7 +216,7 @@ def program_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Program created and funded."))
+            messages.success(request, str(budget_sentence(program, step="create")))
             return redirect("grants:program_detail", pk=program.pk)
     return render(request, "grants/program_form.html", {"form": form})
 
@@ -300,17 +231,19 @@ def program_allocate(request, pk):
         data = form.cleaned_data
         try:
             if data["from_consulate"]:
-                services.grant_program_reallocate(
-                    actor=request.user, program=program, from_consulate=data["from_consulate"],
-                    to_consulate=data["consulate"], amount=data["amount"], memo=data["memo"])
+                allocation = services.grant_program_reallocate(
+                    actor=request.user, program_id=program.pk,
+                    from_consulate=data["from_consulate"], to_consulate=data["consulate"],
+                    amount=data["amount"], memo=data["memo"])
             else:
-                services.grant_program_allocate(
-                    actor=request.user, program=program, consulate=data["consulate"],
+                allocation = services.grant_program_allocate(
+                    actor=request.user, program_id=program.pk, consulate=data["consulate"],
                     amount=data["amount"], memo=data["memo"])
         except ValidationError as error:
             _show_errors(request, error)
         else:
-            messages.success(request, _("Budget allocated."))
+            step = "reallocate" if allocation.from_consulate_id else "consulate"
+            messages.success(request, str(budget_sentence(allocation, step=step)))
     else:
         messages.error(request, _("Check the allocation and try again."))
     return redirect("grants:program_detail", pk=program.pk)
@@ -324,12 +257,12 @@ def program_partner_cap(request, pk):
     form = forms.PartnerCapForm(request.POST, prefix="cap")
     if form.is_valid():
         try:
-            services.grant_partner_cap_set(actor=request.user, program=program,
-                                           **form.cleaned_data)
+            cap = services.grant_partner_cap_set(actor=request.user, program_id=program.pk,
+                                                 **form.cleaned_data)
         except ValidationError as error:
             _show_errors(request, error)
         else:
-            messages.success(request, _("Partner cap set."))
+            messages.success(request, str(budget_sentence(cap, step="partner_cap")))
     else:
         messages.error(request, _("Check the cap and try again."))
     return redirect("grants:program_detail", pk=program.pk)

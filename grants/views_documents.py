@@ -1,19 +1,12 @@
 """Grant documents: the award letter (PDF) and the applications export."""
 
-import datetime
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from core.exports import export_response
-from core.pdf_common import pdf_attachment
-from core.permissions_documents import require_export
+from casework.downloads import case_pdf_or_back, cases_export
 from grants.models import GrantApplication
 from grants.pdfs import grant_award_issue
 from grants.selectors import grant_applications_visible_to
@@ -23,12 +16,8 @@ from grants.selectors import grant_applications_visible_to
 @login_required
 def award_pdf(request, pk):
     application = get_object_or_404(grant_applications_visible_to(request.user), pk=pk)
-    try:
-        document, pdf = grant_award_issue(actor=request.user, application=application)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("grants:application_detail", pk=application.pk)
-    return pdf_attachment(document, pdf, stem=application.number)
+    return case_pdf_or_back(request, application, lambda: grant_award_issue(
+        actor=request.user, application=application), back="grants:application_detail")
 
 
 GRANT_HEADERS = (_("Application"), _("State"), _("Consulate"), _("Program"), _("Beneficiary"),
@@ -49,10 +38,6 @@ def grant_rows(applications):
 @require_GET
 @login_required
 def applications_export(request, fmt):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    require_export(request.user, GrantApplication)
-    rows = grant_rows(grant_applications_visible_to(request.user))
-    return export_response(fmt, filename=f"grants-{datetime.date.today().isoformat()}",
-                           headers=[str(h) for h in GRANT_HEADERS], rows=rows,
-                           sheet_title="Grants")
+    return cases_export(request, fmt, model=GrantApplication,
+                        cases=grant_applications_visible_to(request.user), rows=grant_rows,
+                        headers=GRANT_HEADERS, stem="grants", sheet_title="Grants")

@@ -9,6 +9,7 @@ group) before it is tried again. `disbursement_release` therefore must not be ca
 an open transaction of the caller's.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from core.models import Membership, PartnerOrganization, Role
 from core.money import from_minor
 from core.notify import notify
 from core.tenancy import Scope
+from core.timezones import local_today
 from payments import stripe_gateway
 from payments.models import (
     ENDED,
@@ -40,6 +42,8 @@ STALE_AFTER = timedelta(minutes=2)
 # Stripe keeps idempotency keys for 24 hours; past this a key can no longer protect us.
 KEY_LIFETIME = timedelta(hours=23)
 
+logger = logging.getLogger(__name__)
+
 
 def _locked(disbursement_id):
     return Disbursement.objects.select_for_update().get(pk=disbursement_id)
@@ -50,11 +54,23 @@ def _audit(actor, action, d, changes=None, comment=""):
                  consulate_id=d.consulate_id, partner_id=d.payee_partner_id)
 
 
+# object_type -> rule(disbursement=, actor=) raising ValidationError when that actor may not
+# release or record the payment (the purpose's app knows its case and its program's threshold).
+RELEASE_RULES = {}
+
+
+def release_rule_register(object_type, rule):
+    RELEASE_RULES[object_type] = rule
+
+
 def _require_finance(actor, d):
     scope = Scope.of(actor)
     if not scope.reaches_consulate(d.consulate_id, Role.FINANCE_APPROVER):
         raise PermissionDenied
-    if d.requested_by_id and d.requested_by_id == actor.pk:
+    rule = RELEASE_RULES.get(d.object_type)
+    if rule is not None:
+        rule(disbursement=d, actor=actor)
+    elif d.requested_by_id and d.requested_by_id == actor.pk:
         raise ValidationError(_("You cannot release a disbursement you requested."))
 
 
@@ -138,12 +154,14 @@ def disbursement_release(*, disbursement_id, actor) -> Disbursement:
             description=d.memo,
         )
     except stripe_gateway.StripeOutcomeUnknown as exc:
+        logger.error("Disbursement %s: Stripe's answer to the transfer is unknown: %s", d.pk, exc)
         _attempt_unknown(disbursement_id=d.pk, error=str(exc))
         raise ValidationError(_(
             "Stripe did not answer, so whether the transfer was made is not known yet. It will "
             "be looked up at Stripe before any new attempt; try again in a few minutes."
         )) from exc
     except stripe_gateway.StripeRefused as exc:
+        logger.warning("Disbursement %s: Stripe refused the transfer: %s", d.pk, exc)
         _attempt_refused(disbursement_id=d.pk, error=str(exc), actor=actor)
         raise ValidationError(_("Stripe refused the transfer: %(error)s") % {"error": exc}) \
             from exc
@@ -329,11 +347,11 @@ def disbursement_record_manual(*, disbursement_id, actor, method, reference, sen
         raise ValidationError(_("Choose how the payment was sent."))
     if not reference.strip():
         raise ValidationError(_("Give the reference number of the payment."))
-    if sent_on > timezone.localdate():
-        raise ValidationError(_("The date sent is in the future."))
     with transaction.atomic():
         d = _locked(disbursement_id)
         _require_finance(actor, d)
+        if sent_on > local_today(d.consulate):
+            raise ValidationError(_("The date sent is in the future."))
         if d.status == Status.SENT:
             raise ValidationError(_("A Stripe transfer was asked for this disbursement; it "
                                     "must be resolved before a manual payment is recorded."))
@@ -373,6 +391,7 @@ def partner_stripe_onboard(*, partner_id, actor, return_url, refresh_url) -> str
         return stripe_gateway.account_link_create(
             account_id=account_id, refresh_url=refresh_url, return_url=return_url)
     except (stripe_gateway.StripeRefused, stripe_gateway.StripeOutcomeUnknown) as exc:
+        logger.warning("Partner %s: Stripe onboarding failed: %s", partner_id, exc)
         raise ValidationError(_("Stripe could not start the onboarding: %(error)s")
                               % {"error": exc}) from exc
 
@@ -415,6 +434,7 @@ def reconciliation_run(*, actor, date_from, date_to) -> StripeReconciliationRun:
     except stripe_gateway.StripeNotConfigured as exc:
         raise ValidationError(str(exc)) from exc
     except (stripe_gateway.StripeRefused, stripe_gateway.StripeOutcomeUnknown) as exc:
+        logger.warning("Stripe reconciliation could not read Stripe: %s", exc)
         raise ValidationError(_("Stripe could not be read: %(error)s") % {"error": exc}) \
             from exc
     with transaction.atomic():

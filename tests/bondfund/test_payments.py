@@ -13,33 +13,17 @@ from django.utils import translation
 
 from bondfund import services
 from bondfund.models import BondRequest, State
+from casework import payments as casework_payments
 from core.models import AuditEvent
 from ledger import selectors as ledger_selectors
 from ledger.models import Transfer
 from ledger.verify import verify
 from payments import services as payments
-from payments import stripe_gateway
 from payments.models import Disbursement, PartnerStripeAccount, Status
 from tests.bondfund.factories import make_program, make_request, pay
+from tests.casework.stripe import english  # noqa: F401 - an autouse fixture
 from tests.helpers import sign_in
-from tests.payments.factories import WEBHOOK_SECRET, post_event
-from tests.payments.fake_stripe import FakeStripe
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def fake_stripe(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY = "sk_test_fianza"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    fake = FakeStripe()
-    monkeypatch.setattr(stripe_gateway, "http_client", fake)
-    monkeypatch.setattr(stripe_gateway, "RETRY_DELAYS", (0, 0, 0))
-    return fake
+from tests.payments.factories import post_event
 
 
 @pytest.fixture
@@ -162,7 +146,7 @@ def test_webhook_confirms_a_transfer_whose_answer_was_lost(
     assert post_event(client, event).json()["outcome"] == "paid"
     assert state(approved) == State.DISBURSED
     assert post_event(client, event).json()["outcome"] == "duplicate"
-    services.bond_request_disburse(disbursement=Disbursement.objects.get())  # signal replayed
+    casework_payments.on_paid(None, disbursement=Disbursement.objects.get())  # signal replayed
     assert Transfer.objects.filter(code="disburse").count() == 1
     assert figures(program, world) == (0, 6_000_00, 94_000_00, 6_000_00)
     books_balance()
@@ -185,7 +169,7 @@ def test_reversed_transfer_puts_the_bond_back_to_approved(
     # Budget reserved again for the same bond; nothing disbursed any more.
     assert figures(program, world) == (6_000_00, 0, 94_000_00, 0)
     books_balance()
-    services.bond_request_payment_reversed(disbursement=Disbursement.objects.get())  # replay
+    casework_payments.on_reversed(None, disbursement=Disbursement.objects.get())  # replay
     assert figures(program, world) == (6_000_00, 0, 94_000_00, 0)
 
     # The approver pays it again, this time by wire; or could void it instead.

@@ -7,32 +7,17 @@ from django.urls import reverse
 
 from bondfund.models import BondRequest, State
 from tests.bondfund.factories import make_program, make_request, usd
-from tests.core.factories import BeneficiaryFactory
+from tests.casework.factories import rows_adder
 from tests.helpers import assert_flat, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def requests(world, program, *, submit=True, then=None):
-    """n more bond requests of Chicago's officer, each for a new beneficiary; `then(pks)` moves
-    them on (a bulk update: this is about reading them)."""
-
-    def add(n):
-        pks = [make_request(world, program, submit=submit,
-                            beneficiary=BeneficiaryFactory(consulate=world.consulate_a)).pk
-               for _ in range(n)]
-        if then:
-            then(BondRequest.objects.filter(pk__in=pks))
-
-    return add
-
-
-@pytest.mark.parametrize("persona", ["officer_a", "approver_a", "partner_x", "admin",
-                                     "auditor"])
-def test_request_list(client, world, persona):
-    program = make_program(world)
-    sign_in(client, world.personas[persona])
-    assert_flat(client, reverse("bondfund:request_list"), requests(world, program))
+    """n more bond requests of Chicago's officer, each for a new beneficiary."""
+    return rows_adder(world, lambda person: make_request(world, program, submit=submit,
+                                                         beneficiary=person),
+                      BondRequest, then)
 
 
 def test_request_list_filtered_by_state(client, world):

@@ -34,7 +34,7 @@ def make_program(world, *, kind=GrantKind.MEDICAL_REPATRIATION, currency="USD",
     )
     allocations = {world.consulate_a: Decimal("20000")} if allocations is None else allocations
     for consulate, amount in allocations.items():
-        services.grant_program_allocate(actor=world.admin, program=program,
+        services.grant_program_allocate(actor=world.admin, program_id=program.pk,
                                         consulate=consulate, amount=amount)
     return program
 
@@ -58,15 +58,15 @@ def submitted(world, program, **kwargs):
     application = make_application(world, program, **kwargs)
     officer = kwargs.get("officer") or world.officer_a
     for kind in program.required_documents:
-        services.grant_document_add(actor=officer, application=application, kind=kind,
+        services.grant_document_add(actor=officer, application_id=application.pk, kind=kind,
                                     checked=checked_png())
-    return services.grant_application_submit(actor=officer, application=application)
+    return services.grant_application_submit(actor=officer, application_id=application.pk)
 
 
 def approved(world, program, *, approver=None, **kwargs):
     application = submitted(world, program, **kwargs)
     return services.grant_application_approve(actor=approver or world.approver_a,
-                                              application=application)
+                                              application_id=application.pk)
 
 
 def pay(world, application, *, method="wire", reference="WIRE-1", sent_on=None,
@@ -77,7 +77,7 @@ def pay(world, application, *, method="wire", reference="WIRE-1", sent_on=None,
 
     approver = approver or world.approver_a
     disbursement = services.grant_application_request_payment(actor=approver,
-                                                              application=application)
+                                                              application_id=application.pk)
     disbursement_record_manual(disbursement_id=disbursement.pk, actor=approver, method=method,
                                reference=reference, sent_on=sent_on or timezone.localdate())
     return GrantApplication.objects.get(pk=application.pk)

@@ -1,14 +1,11 @@
 """Real concurrency on PostgreSQL: threads, each on its own database connection."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
-from django.utils import translation
 
 from core.models import Role
 from grants import services
@@ -16,33 +13,11 @@ from grants.models import GrantApplication, State
 from ledger.models import Transfer
 from ledger.selectors import budget_position
 from payments.services import disbursement_record_manual
+from tests.casework.threads import run_at_once
 from tests.core.factories import BeneficiaryFactory, user_with_role
 from tests.grants.factories import make_program, submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(calls):
-    """Run each call in its own thread, released together; return results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            translation.activate("en")  # threads start in the default language
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_approvals_never_pass_the_consulate_budget(world):
@@ -53,12 +28,13 @@ def test_concurrent_approvals_never_pass_the_consulate_budget(world):
         for _ in range(8)
     ]
     results = run_at_once([
-        (lambda a=a: services.grant_application_approve(actor=world.approver_a, application=a))
+        (lambda a=a: services.grant_application_approve(actor=world.approver_a,
+                                                        application_id=a.pk))
         for a in applications
     ])
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(refused) == 5, results
-    assert all("consulate's budget is short" in str(r) for r in refused)
+    assert all("exceed the consulate's budget" in str(r) for r in refused)
     assert GrantApplication.objects.filter(state=State.APPROVED).count() == 3
     position = budget_position(program=program.ledger_ref, currency="USD",
                                consulate_id=world.consulate_a.pk)
@@ -74,8 +50,8 @@ def test_two_approvers_at_once_make_one_reservation(world, tiers):
     application = submitted(world, program, amount=Decimal("1000"))
     results = run_at_once([
         lambda: services.grant_application_approve(actor=world.approver_a,
-                                                   application=application),
-        lambda: services.grant_application_approve(actor=second, application=application),
+                                                   application_id=application.pk),
+        lambda: services.grant_application_approve(actor=second, application_id=application.pk),
     ])
     application.refresh_from_db()
     assert application.state == State.APPROVED
@@ -90,10 +66,10 @@ def test_two_approvers_at_once_make_one_reservation(world, tiers):
 def test_a_double_submitted_disbursement_posts_once(world):
     program = make_program(world)
     application = submitted(world, program, amount=Decimal("1000"))
-    services.grant_application_approve(actor=world.approver_a, application=application)
+    services.grant_application_approve(actor=world.approver_a, application_id=application.pk)
     requests = run_at_once([
         (lambda: services.grant_application_request_payment(actor=world.approver_a,
-                                                            application=application))
+                                                            application_id=application.pk))
         for _ in range(2)
     ])
     assert requests[0].pk == requests[1].pk, requests  # one disbursement for both clicks

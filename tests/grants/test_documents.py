@@ -38,8 +38,8 @@ def test_award_letter_of_a_partner_payee_for_that_partner_only(client, world, pr
 
     from grants import services
 
-    services.grant_partner_cap_set(actor=world.admin, program=program, partner=world.partner_x,
-                                   amount=Decimal("5000"))
+    services.grant_partner_cap_set(actor=world.admin, program_id=program.pk,
+                                   partner=world.partner_x, amount=Decimal("5000"))
     application = approved(world, program, payee_kind=PayeeKind.PARTNER,
                            payee_partner=world.partner_x)
     sign_in(client, world.partner_x_staff)

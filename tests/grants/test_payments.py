@@ -7,38 +7,22 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from djmoney.money import Money
 
+from casework import payments as casework_payments
 from grants import services
 from grants.models import GrantApplication, PayeeKind, State
 from ledger.models import Transfer
 from ledger.selectors import budget_position, reconciliation
 from payments import services as payments
-from payments import stripe_gateway
 from payments.models import Disbursement, PartnerStripeAccount, Status
+from tests.casework.stripe import english  # noqa: F401 - an autouse fixture
 from tests.grants.factories import approved, make_program
 from tests.helpers import sign_in
-from tests.payments.factories import WEBHOOK_SECRET, post_event
-from tests.payments.fake_stripe import FakeStripe
+from tests.payments.factories import post_event
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def fake_stripe(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY = "sk_test_fianza"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    fake = FakeStripe()
-    monkeypatch.setattr(stripe_gateway, "http_client", fake)
-    monkeypatch.setattr(stripe_gateway, "RETRY_DELAYS", (0, 0, 0))
-    return fake
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ticking_clock")]
 
 
 def figures(program, world):
@@ -57,8 +41,9 @@ def test_grant_life_paid_by_a_manual_wire_through_the_pages(world):
     program = make_program(world)
     application = approved(world, program, amount=Decimal("1500"))
     client = sign_in(Client(), world.approver_a)
-    response = client.post(reverse("grants:application_disburse", args=[application.pk]),
-                           {"comment": "Pagar a la familia"})
+    response = client.post(reverse("grants:application_action",
+                                   args=[application.pk, "request-payment"]),
+                           {"request-payment-comment": "Pagar a la familia"})
     [d] = Disbursement.objects.all()
     assert response.url == reverse("payments:disbursement_detail", args=[d.pk])
     assert (d.amount, d.currency, d.payee_partner, d.payee_name) == (
@@ -84,7 +69,7 @@ def test_grant_life_paid_by_a_manual_wire_through_the_pages(world):
     # A replayed click or signal changes nothing.
     client.post(reverse("payments:disbursement_record_manual", args=[d.pk]), {
         "method": "wire", "reference": "WIRE-556", "sent_on": timezone.localdate()})
-    services.grant_application_disburse(disbursement=Disbursement.objects.get())
+    casework_payments.on_paid(None, disbursement=Disbursement.objects.get())
     assert Transfer.objects.filter(code="disburse").count() == 1
     assert figures(program, world) == (0, 150_000, 2_000_000 - 150_000, 150_000)
     call_command("ledger_verify")
@@ -94,7 +79,7 @@ def test_a_person_payee_cannot_be_paid_by_stripe(world, fake_stripe):
     program = make_program(world)
     application = approved(world, program, payee_kind=PayeeKind.FAMILY_MEMBER)
     d = services.grant_application_request_payment(actor=world.approver_a,
-                                                   application=application)
+                                                   application_id=application.pk)
     with pytest.raises(ValidationError, match="no Stripe account"):
         payments.disbursement_release(disbursement_id=d.pk, actor=world.approver_a)
     assert fake_stripe.transfer_posts() == []
@@ -111,12 +96,12 @@ def test_a_partner_payee_paid_by_stripe_and_reversed_is_approved_again(world, fa
     PartnerStripeAccount.objects.create(partner=partner, account_id="acct_partnerX",
                                         payouts_enabled=True)
     program = make_program(world)
-    services.grant_partner_cap_set(actor=world.admin, program=program, partner=partner,
+    services.grant_partner_cap_set(actor=world.admin, program_id=program.pk, partner=partner,
                                    amount=Decimal("5000"))
     application = approved(world, program, payee_kind=PayeeKind.PARTNER,
                            payee_partner=partner)
     d = services.grant_application_request_payment(actor=world.approver_a,
-                                                   application=application)
+                                                   application_id=application.pk)
     payments.disbursement_release(disbursement_id=d.pk, actor=world.approver_a)
     d.refresh_from_db()
     assert state(application) == State.DISBURSED
@@ -133,7 +118,7 @@ def test_a_partner_payee_paid_by_stripe_and_reversed_is_approved_again(world, fa
     assert (partner_cap.reserved, partner_cap.committed) == (100_000, 0)
     call_command("ledger_verify")
 
-    services.grant_application_void(actor=world.approver_a, application=application,
+    services.grant_application_void(actor=world.approver_a, application_id=application.pk,
                                     comment="Paid by the family")
     assert figures(program, world) == (0, 0, 2_000_000, 0)
     call_command("ledger_verify")

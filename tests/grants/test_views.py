@@ -19,7 +19,7 @@ from tests.core.factories import BeneficiaryFactory
 from tests.grants.factories import approved, make_program, png_upload, submitted
 from tests.helpers import sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ticking_clock")]
 
 
 def client_for(user, **kwargs):
@@ -63,8 +63,9 @@ def create_program_through_the_page(admin, world, **fields):
 
 def release_and_record(client, application, *, method="wire", reference="REF-9"):
     """Release payment on the application's page, then record it on the payments page."""
-    response = post_ok(client, reverse("grants:application_disburse", args=[application.pk]),
-                       {"comment": "Pagar"})
+    response = post_ok(client, reverse("grants:application_action",
+                                       args=[application.pk, "request-payment"]),
+                       {"request-payment-comment": "Pagar"})
     page = client.get(response.url)
     assert page.status_code == 200, response.url
     disbursement = page.context["d"]
@@ -86,20 +87,20 @@ def walk_application(world, program, *, answers, documents, amount, payee, recei
     for kind in documents:
         post_ok(officer, reverse("grants:document_upload", args=[application.pk]),
                 {"document-kind": kind, "document-file": png_upload(f"{kind}.png")})
-    post_ok(officer, reverse("grants:application_submit", args=[application.pk]))
+    post_ok(officer, reverse("grants:application_action", args=[application.pk, "submit"]))
 
     approver = client_for(world.approver_a)
     assert approver.get(reverse("grants:approval_queue")).context["applications"] == [
         application]
-    post_ok(approver, reverse("grants:application_approve", args=[application.pk]),
-            {"comment": "Procede"})
+    post_ok(approver, reverse("grants:application_action", args=[application.pk, "approve"]),
+            {"approve-comment": "Procede"})
     disbursement = release_and_record(approver, application)
     assert disbursement.money == Money(amount, program.currency)
     assert approver.get(detail).context["disbursements"][0].status == "paid"
-    post_ok(receipt_by, reverse("grants:application_receipt", args=[application.pk]), {
+    post_ok(receipt_by, reverse("grants:application_action", args=[application.pk, "receipt"]), {
         "receipt-received_on": timezone.localdate().isoformat(),
         "receipt-receipt": png_upload("recibo-firmado.png")})
-    post_ok(officer, reverse("grants:application_close", args=[application.pk]))
+    post_ok(officer, reverse("grants:application_action", args=[application.pk, "close"]))
     application.refresh_from_db()
     assert application.state == State.CLOSED, messages_of(officer, detail)
     page = officer.get(detail)
@@ -172,12 +173,12 @@ def test_a_double_clicked_approval_transitions_once_and_says_so(world):
     program = make_program(world)
     application = submitted(world, program)
     client = client_for(world.approver_a)
-    url = reverse("grants:application_approve", args=[application.pk])
+    url = reverse("grants:application_action", args=[application.pk, "approve"])
     post_ok(client, url)
     events = AuditEvent.objects.count()
     post_ok(client, url)
     detail = reverse("grants:application_detail", args=[application.pk])
-    assert any("no longer applies" in m for m in messages_of(client, detail))
+    assert any("no longer possible" in m for m in messages_of(client, detail))
     assert AuditEvent.objects.count() == events
     assert budget_position(program=program.ledger_ref, currency="USD",
                            consulate_id=world.consulate_a.pk).reserved == 100000
@@ -187,14 +188,15 @@ def test_out_of_order_and_forged_posts_change_nothing(world):
     program = make_program(world)
     application = submitted(world, program)
     officer = client_for(world.officer_a)
-    post_ok(officer, reverse("grants:application_close", args=[application.pk]))
+    post_ok(officer, reverse("grants:application_action", args=[application.pk, "close"]))
     approver = client_for(world.approver_a)
-    post_ok(approver, reverse("grants:application_disburse", args=[application.pk]),
-            {"comment": "x"})
+    post_ok(approver, reverse("grants:application_action",
+                              args=[application.pk, "request-payment"]),
+            {"request-payment-comment": "x"})
     assert not Disbursement.objects.exists()
     no_csrf = client_for(world.approver_a, enforce_csrf_checks=True)
-    assert no_csrf.post(reverse("grants:application_approve",
-                                args=[application.pk])).status_code == 403
+    assert no_csrf.post(reverse("grants:application_action",
+                                args=[application.pk, "approve"])).status_code == 403
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
     assert budget_position(program=program.ledger_ref, currency="USD",
@@ -208,9 +210,9 @@ def test_approver_actions_denied_to_other_roles_and_tenants(world, persona, stat
     program = make_program(world)
     application = submitted(world, program)
     client = client_for(world.personas[persona])
-    for name in ("application_approve", "application_return", "application_reject"):
-        response = client.post(reverse(f"grants:{name}", args=[application.pk]),
-                               {"comment": "x"})
+    for name in ("approve", "return", "reject"):
+        response = client.post(reverse("grants:application_action", args=[application.pk, name]),
+                               {f"{name}-comment": "x"})
         assert response.status_code == status, name
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
@@ -224,8 +226,8 @@ def test_officer_and_receipt_actions_denied_to_other_roles_and_tenants(world, pe
     program = make_program(world)
     application = approved(world, program)
     client = client_for(world.personas[persona])
-    for name in ("application_withdraw", "application_close", "application_receipt"):
-        response = client.post(reverse(f"grants:{name}", args=[application.pk]), {
+    for name in ("withdraw", "close", "receipt"):
+        response = client.post(reverse("grants:application_action", args=[application.pk, name]), {
             "receipt-received_on": timezone.localdate(), "receipt-receipt": png_upload()})
         assert response.status_code == status, name
     application.refresh_from_db()
@@ -246,9 +248,9 @@ def test_cap_refusal_is_shown_with_the_cap_named(world):
     program = make_program(world, allocations={world.consulate_a: Decimal("500")})
     application = submitted(world, program, amount=Decimal("800"))
     client = client_for(world.approver_a)
-    post_ok(client, reverse("grants:application_approve", args=[application.pk]))
+    post_ok(client, reverse("grants:application_action", args=[application.pk, "approve"]))
     shown = messages_of(client, reverse("grants:application_detail", args=[application.pk]))
-    assert any("consulate's budget is short by USD 300.00" in m for m in shown)
+    assert any("exceed the consulate's budget by USD 300.00" in m for m in shown)
 
 
 def test_ineligible_answer_says_why_on_the_form(world):
@@ -273,7 +275,7 @@ def test_submission_without_a_required_document_names_it(world):
     post_ok(client, create, {"amount": "100", "purpose": "x", "payee_kind": "vendor",
                              "payee_name": "Funeraria del Carmen"})
     application = GrantApplication.objects.get()
-    post_ok(client, reverse("grants:application_submit", args=[application.pk]))
+    post_ok(client, reverse("grants:application_action", args=[application.pk, "submit"]))
     shown = messages_of(client, reverse("grants:application_detail", args=[application.pk]))
     assert any("Death certificate" in m for m in shown)
     application.refresh_from_db()

@@ -8,10 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from djmoney.money import Money
 
+from bondfund.kind import STATES as BOND_WORDS
 from bondfund.models import BondProgram, BondRequest, DetentionCase
+from bondfund.models import State as BondState
 from core.models import Beneficiary
+from grants.kind import STATES as GRANT_WORDS
 from grants.models import GrantApplication, GrantKind, GrantProgram
-from public.selectors import BOND_STAGES, GRANT_STAGES, family_status
+from grants.models import State as GrantState
+from public.selectors import family_status
 from tests.public.conftest import DOB, lookup, translated
 
 FACILITY = "Broadview Processing Center"
@@ -95,19 +99,20 @@ def test_the_found_page_shows_no_amount_partner_staff_or_case_detail(family, bon
         assert secret not in html, secret
 
 
-@pytest.mark.parametrize("state", sorted(BOND_STAGES))
+# The machines' own states, not the words table: a state added without words fails here.
+@pytest.mark.parametrize("state", [s for s in BondState.values if s != BondState.DRAFT])
 def test_every_bond_state_but_draft_has_family_words(family, bond_program, state):
     add_bond(family, bond_program, state)
     (service,) = family_status(family.ben_a, reference="x").services
-    assert str(service.stage) == str(BOND_STAGES[state][0])
+    assert str(service.stage) == str(BOND_WORDS[state].family)
     assert service.since is not None
 
 
-@pytest.mark.parametrize("state", sorted(GRANT_STAGES))
+@pytest.mark.parametrize("state", [s for s in GrantState.values if s != GrantState.DRAFT])
 def test_every_grant_state_but_draft_has_family_words(family, grant_program, state):
     add_grant(family, grant_program, state)
     (service,) = family_status(family.ben_a, reference="x").services
-    assert str(service.stage) == str(GRANT_STAGES[state][0])
+    assert str(service.stage) == str(GRANT_WORDS[state].family)
     assert service.since is not None
 
 
