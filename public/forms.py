@@ -31,3 +31,17 @@ class LookupForm(forms.Form):
         if value > timezone.localdate() or value < datetime.date(1900, 1, 1):
             raise ValidationError(_("Enter a real date of birth."))
         return value
+
+
+class StageSubscribeForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=400)
+    mobile_number = forms.RegexField(
+        label=_("Mobile number"), max_length=16, regex=r"^\+[1-9]\d{7,14}$",
+        help_text=_("With the country code, for example +523312345678 or +13125550123."),
+        error_messages={"invalid": _("Write the number with its country code, e.g. "
+                                     "+13125550123.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    channel = forms.ChoiceField(label=_("Send me"), widget=forms.RadioSelect,
+                                choices=[("sms", _("SMS")), ("whatsapp", _("WhatsApp"))],
+                                initial="sms")

@@ -65,9 +65,11 @@ def family_lookup_perform(*, reference, date_of_birth, client_address) -> Lookup
 
 
 def _locked_by(*, client_hash, reference, now):
-    failures = LookupAttempt.objects.filter(outcome__in=FAILED_OUTCOMES)
-    if failures.filter(client_hash=client_hash,
-                       created_at__gt=now - CLIENT_WINDOW).count() >= CLIENT_LIMIT:
+    """Wrong tries are counted per address, and per reference from that address: someone
+    guessing dates for a reference locks only themselves, never the family that knows the
+    date."""
+    failures = LookupAttempt.objects.filter(outcome__in=FAILED_OUTCOMES, client_hash=client_hash)
+    if failures.filter(created_at__gt=now - CLIENT_WINDOW).count() >= CLIENT_LIMIT:
         return "client"
     if failures.filter(reference=reference,
                        created_at__gt=now - REFERENCE_WINDOW).count() >= REFERENCE_LIMIT:

@@ -4,6 +4,10 @@ from public import views
 
 app_name = "public"
 urlpatterns = [
-    path("", views.lookup, name="lookup"),
-    path("card/<int:pk>/", views.reference_card, name="reference_card"),
+    # Public: the family lookup, open to everybody by its name "public:lookup".
+    path("status/", views.lookup, name="lookup"),
+    path("status/notify/", views.subscribe, name="subscribe"),
+    # Staff only: a beneficiary's reference card lives with the beneficiary's pages.
+    path("beneficiaries/<int:pk>/reference-card/", views.reference_card,
+         name="reference_card"),
 ]

@@ -11,11 +11,14 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.client_ip import client_address
 from core.selectors import beneficiary_get
 from core.tenancy import Scope
-from public.forms import LookupForm
+from public.forms import LookupForm, StageSubscribeForm
 from public.selectors import consulate_for_reference, family_hotline, family_status
 from public.services import CARD_ISSUERS, family_lookup_perform, reference_card_issue
+from public.subscriptions import stage_subscribe, subscription_token
+from public.whereabouts import family_whereabouts
 
 
 def spanish_first(view):
@@ -44,11 +47,16 @@ def lookup(request):
     result = family_lookup_perform(
         reference=form.cleaned_data["reference"],
         date_of_birth=form.cleaned_data["date_of_birth"],
-        client_address=request.META.get("REMOTE_ADDR", ""),
+        client_address=client_address(request),
     )
     if result.found:
         status = family_status(result.beneficiary, reference=result.reference)
-        return render(request, "public/found.html", {**context, "status": status})
+        return render(request, "public/found.html", {
+            **context, "status": status,
+            "whereabouts": family_whereabouts(result.beneficiary),
+            "subscribe_form": StageSubscribeForm(
+                initial={"token": subscription_token(result.beneficiary)}),
+        })
     if result.locked:
         consulate = (consulate_for_reference(result.reference)
                      if result.locked_by == "reference" else None)
@@ -80,3 +88,23 @@ def reference_card(request, pk):
         "may_issue": Scope.of(request.user).has_role(*CARD_ISSUERS),
         "lookup_url": request.build_absolute_uri(reverse("public:lookup")),
     })
+
+
+@never_cache
+@require_http_methods(["POST"])
+@spanish_first
+def subscribe(request):
+    """The family's request for a message when the stage changes (from the found page)."""
+    form = StageSubscribeForm(request.POST)
+    context = {"hotline": family_hotline(), "subscribe_form": form}
+    if form.is_valid():
+        try:
+            stage_subscribe(token=form.cleaned_data["token"],
+                            mobile_number=form.cleaned_data["mobile_number"],
+                            channel=form.cleaned_data["channel"],
+                            language=translation.get_language())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "public/subscribed.html", context)
+    return render(request, "public/subscribed.html", context, status=400)

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -14,5 +16,5 @@ class LookupAttemptFactory(factory.django.DjangoModelFactory):
     reference = "CHI-2026-000999"
     outcome = LookupOutcome.WRONG_DATE_OF_BIRTH
     date_of_birth_hmac = factory.LazyFunction(
-        lambda: date_of_birth_hmac(timezone.localdate().replace(year=1980))
+        lambda: date_of_birth_hmac(datetime.date(1980, 5, 17))
     )
