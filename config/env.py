@@ -46,6 +46,34 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# Values that could not be read, as (variable, message): settings carry on with the
+# default and the `fianza` system checks report every one of them at start.
+PROBLEMS = []
+
+
+def env_int(name, default, *, minimum=None):
+    value = _get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        PROBLEMS.append((name, f"{name} must be a whole number, not {value!r}."))
+        return default
+    if minimum is not None and number < minimum:
+        PROBLEMS.append((name, f"{name} must be at least {minimum}, not {number}."))
+        return default
+    return number
+
+
+def env_choice(name, default, choices):
+    value = (_get(name) or "").strip().lower() or default
+    if value not in choices:
+        PROBLEMS.append((name, f"{name} must be one of {', '.join(choices)}, not {value!r}."))
+        return default
+    return value
+
+
 def env_str(name, default=None, *, required=False):
     value = _get(name)
     if value:
