@@ -1,26 +1,33 @@
 """Ledger benchmark against PostgreSQL over TCP; prints figures, is not a test.
 
     .venv/bin/python benchmarks/ledger.py --quick
-    .venv/bin/python benchmarks/ledger.py --duration 20 --sizes 1000000,10000000
+    .venv/bin/python benchmarks/ledger.py --duration 10 --rounds 3 --skip-reads
+    .venv/bin/python benchmarks/ledger.py --skip-throughput --sizes 1000000,10000000
 
-1. Posted transfers per second with 1, 4 and 8 client processes, each through the real
-   `ledger.services.transfer_create` (one transaction per transfer), with p50 and p99 latency;
-   beside it pgbench's builtin tpcb-like on the same server, same clients and duration, and the
-   ratio. Contention is made comparable: tpcb-like updates one of `scale` (8) branch rows per
-   transaction, so each transfer credits one of `--hot` (8) accounts and debits one of
-   `--accounts` limited accounts. Each client keeps one connection open for the run and runs
-   with DEBUG off (no query log), as pgbench keeps its connections.
-2. Balance read, statement page and full reconciliation with N transfers loaded (bulk-loaded with
-   generate_series, counters kept consistent), to show they don't grow with N.
+1. Transfers per second with 1, 4 and 8 client processes through the real
+   `ledger.services.transfer_create`, inside a caller's `transaction.atomic()` (how every
+   service calls it) and then on its own (`--standalone` adds that mode); beside it pgbench's
+   builtin tpcb-like on the same server with the same clients and duration. The two sides
+   alternate over `--rounds` rounds (which one goes first flips every round); each line prints
+   min / median / max and the ratio of the medians, with the machine's load. Only operations
+   that began and ended inside the window count (clients warm up for a second first).
+   Contention is made comparable: tpcb-like updates one of `scale` (8) branch rows per
+   transaction, so each transfer touches one of `--hot` (8) hot accounts and one of
+   `--accounts` limited accounts. The limited accounts hold little (`--funding`), so some
+   transfers are refused by their limit (counted apart, as refusals per second); one transfer
+   in five goes back from a hot account, so the refusals stay steady over the run.
+2. Balance read, statement page and full reconciliation with N transfers loaded (bulk-loaded
+   with generate_series, counters kept consistent), to show they don't grow with N.
 
 `--profile N` instead measures client CPU per transfer (time.process_time over N transfers in
 one process, then a cProfile of them) and the queries one transfer sends: load-independent
 figures, unlike throughput on a shared machine.
+
+The hot pair against django-hordak is `benchmarks/ledger_hot.py`; batches are
+`benchmarks/ledger_batch.py`.
 """
 
 import argparse
-import contextlib
-import multiprocessing as mp
 import os
 import random
 import re
@@ -32,8 +39,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# This folder goes last (Python put it first): a script named like a standard module
+# must never shadow it.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
+sys.path.append(str(ROOT / "benchmarks"))
 
-BENCH_DB, PGBENCH_DB = "fianza_bench", "fianza_pgbench"
+import benchlib  # noqa: E402
 
 
 def server_url(args, db):
@@ -49,7 +60,7 @@ def recreate(args, db):
 
 
 def django_setup(args):
-    os.environ["DATABASE_URL"] = server_url(args, BENCH_DB)
+    os.environ["DATABASE_URL"] = server_url(args, f"{args.prefix}_bench")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
@@ -58,7 +69,7 @@ def django_setup(args):
 
 
 def prepare(args):
-    recreate(args, BENCH_DB)
+    recreate(args, f"{args.prefix}_bench")
     django_setup(args)
     from django.core.management import call_command
 
@@ -73,7 +84,7 @@ def prepare(args):
                                   name=f"Bench {i}", program_ref="bench",
                                   debits_must_not_exceed_credits=True)
         services.transfer_create(key=f"bench:seed:{i}", debit_account_id=source.pk,
-                                 credit_account_id=a.pk, amount=10**12, code="fund")
+                                 credit_account_id=a.pk, amount=args.funding, code="fund")
         ids.append(a.pk)
     hot = [services.account_open(key=f"bench:hot:{i}", book="money", code="bench",
                                  currency="USD", name=f"Bench hot {i}", program_ref="bench").pk
@@ -82,86 +93,98 @@ def prepare(args):
 
 
 def one_transfer(services, rng, ids, hot, key):
-    """A posted transfer from a random limited account to one of the hot accounts (the
-    counterpart of tpcb-like's branch row)."""
-    services.transfer_create(key=key, debit_account_id=rng.choice(ids),
-                             credit_account_id=rng.choice(hot), amount=rng.randint(1, 100),
-                             code="disburse")
+    """Four in five: a limited account pays one of the hot accounts (tpcb-like's branch row),
+    refused when the account is short; one in five: a hot account pays it back."""
+    limited, branch = rng.choice(ids), rng.choice(hot)
+    if rng.random() < 0.8:
+        debit, credit, amount = limited, branch, rng.randint(1, 100)
+    else:
+        debit, credit, amount = branch, limited, rng.randint(1, 400)
+    services.transfer_create(key=key, debit_account_id=debit, credit_account_id=credit,
+                             amount=amount, code="disburse")
 
 
-def client(args, ids, hot, tag, deadline, queue):
-    django_setup(args)
-    from django.conf import settings
-    from django.db import connection, transaction
+def ledger_side(args, ids, hot, clients, in_transaction):
+    def setup(tag):
+        django_setup(args)
+        from django.conf import settings
 
-    from ledger import services
+        settings.DEBUG = False  # production settings: no query log kept per statement
+        return random.Random(tag)
 
-    settings.DEBUG = False  # production settings: no query log kept per statement
-    rng = random.Random(tag)
-    latencies, n = [], 0
-    # A caller's transaction around each transfer (BEGIN, the statement, COMMIT), or the
-    # transfer alone: on PostgreSQL a plain transfer is one statement, atomic by itself.
-    wrap = transaction.atomic if args.in_transaction else contextlib.nullcontext
-    while time.perf_counter() < deadline:
-        t0 = time.perf_counter()
-        with wrap():
-            one_transfer(services, rng, ids, hot, f"{tag}-{n}")
-        latencies.append(time.perf_counter() - t0)
-        n += 1
-    connection.close()
-    queue.put(latencies)
+    def op(rng, key):
+        import contextlib
 
+        from django.db import transaction
 
-def run_ledger(args, ids, hot, clients):
+        from ledger import services
+        from ledger.exceptions import LimitExceeded
+
+        wrap = transaction.atomic if in_transaction else contextlib.nullcontext
+        try:
+            with wrap():
+                one_transfer(services, rng, ids, hot, key)
+        except LimitExceeded:
+            return False
+        return True
+
     from django.db import connections
 
     connections.close_all()
-    ctx = mp.get_context("fork")
-    queue = ctx.Queue()
-    start = time.perf_counter() + 1.0
-    deadline = start + args.duration
-    procs = [ctx.Process(target=client, args=(args, ids, hot, f"c{clients}-{i}", deadline, queue))
-             for i in range(clients)]
-    for p in procs:
-        p.start()
-    results = [queue.get() for _ in procs]
-    for p in procs:
-        p.join()
-    lat = sorted(x for r in results for x in r)
-    return {"tps": len(lat) / args.duration, "p50": lat[len(lat) // 2] * 1000,
-            "p99": lat[int(len(lat) * 0.99)] * 1000}
+    return benchlib.run_clients(clients, setup, op, args.duration)
 
 
 def pgbench_init(args):
-    recreate(args, PGBENCH_DB)
-    subprocess.run(["pgbench", "-i", "-q", "-s", str(args.scale), server_url(args, PGBENCH_DB)],
+    recreate(args, f"{args.prefix}_pgbench")
+    subprocess.run(["pgbench", "-i", "-q", "-s", str(args.scale),
+                    server_url(args, f"{args.prefix}_pgbench")],
                    check=True, capture_output=True)
 
 
-def run_pgbench(args, clients):
+def pgbench_side(args, clients):
     out = subprocess.run(
         ["pgbench", "-n", "-c", str(clients), "-j", str(clients), "-T", str(args.duration),
-         "-b", "tpcb-like", server_url(args, PGBENCH_DB)],
+         "-b", "tpcb-like", "-r", server_url(args, f"{args.prefix}_pgbench")],
         check=True, capture_output=True, text=True).stdout
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
     lat = re.search(r"latency average = ([\d.]+) ms", out)
-    return {"tps": tps, "avg": float(lat.group(1)) if lat else float("nan")}
+    return {"tps": tps, "p50": float(lat.group(1)) if lat else float("nan"),
+            "load": benchlib.load()}
 
 
 def throughput(args, ids, hot):
-    print(f"\n## Posted transfers/s ({args.duration}s per run, {args.accounts} accounts"
-          f" -> {args.hot} hot accounts)")
+    modes = [("inside a caller's transaction", True)]
+    if args.standalone:
+        modes.append(("on its own (autocommit)", False))
     if not args.skip_pgbench:
         pgbench_init(args)
-    print("clients | ledger tps | p50 ms | p99 ms | pgbench tps | ratio | load avg (1 min)")
-    for clients in args.clients:
-        mine = run_ledger(args, ids, hot, clients)
-        theirs = run_pgbench(args, clients) if not args.skip_pgbench else {"tps": float("nan")}
-        print(f"{clients:7d} | {mine['tps']:10.0f} | {mine['p50']:6.2f} | {mine['p99']:6.2f} |"
-              f" {theirs['tps']:11.0f} | {mine['tps'] / theirs['tps']:.2f}  |"
-              f" {os.getloadavg()[0]:.1f}", flush=True)
+    for title, in_tx in modes:
+        print(f"\n## Transfers/s {title}: {args.duration}s windows, {args.rounds} rounds"
+              f" alternating with pgbench -b tpcb-like; {args.accounts} limited accounts"
+              f" funded {args.funding}, {args.hot} hot accounts", flush=True)
+        rows = []
+        for clients in args.clients:
+            sides = [("ledger",
+                      lambda c=clients, t=in_tx: ledger_side(args, ids, hot, c, t))]
+            if not args.skip_pgbench:
+                sides.append(("pgbench", lambda c=clients: pgbench_side(args, c)))
+            rows.append((clients, benchlib.alternate(args.rounds, sides)))
+        print_throughput(rows)
 
 
+def print_throughput(rows):
+    print("clients | ledger tps min/med/max | refused/s | p50 ms | p99 ms |"
+          " pgbench tps min/med/max | ratio of medians | load min/med/max")
+    for clients, res in rows:
+        mine, theirs = res["ledger"], res.get("pgbench")
+        med = benchlib.median_of(mine, "tps")
+        ratio = med / benchlib.median_of(theirs, "tps") if theirs else float("nan")
+        loads = [r["load"] for r in mine + (theirs or [])]
+        print(f"{clients:7d} | {benchlib.fmt_spread([r['tps'] for r in mine]):>22} |"
+              f" {benchlib.median_of(mine, 'refused'):9.0f} |"
+              f" {benchlib.median_of(mine, 'p50'):6.2f} | {benchlib.median_of(mine, 'p99'):6.2f} |"
+              f" {benchlib.fmt_spread([r['tps'] for r in theirs or [{'tps': 0}]]):>23} |"
+              f" {ratio:16.2f} | {benchlib.fmt_spread(loads, 1)}", flush=True)
 def profile(args, ids, hot):
     """Client CPU per transfer in one process (load-independent) and the queries of one."""
     import cProfile
@@ -177,9 +200,14 @@ def profile(args, ids, hot):
     rng = random.Random(0)
 
     def run(tag, n):
+        from ledger.exceptions import LimitExceeded
+
         for i in range(n):
-            with transaction.atomic():
-                one_transfer(services, rng, ids, hot, f"{tag}-{i}")
+            try:
+                with transaction.atomic():
+                    one_transfer(services, rng, ids, hot, f"{tag}-{i}")
+            except LimitExceeded:
+                pass
 
     with CaptureQueriesContext(connection) as queries:
         run("probe", 1)
@@ -294,26 +322,30 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--prefix", default="fianza", help="databases <prefix>_bench, _pgbench")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", default="1,4,8")
-    parser.add_argument("--accounts", type=int, default=1000, help="limited debit accounts")
+    parser.add_argument("--accounts", type=int, default=1000, help="limited accounts")
+    parser.add_argument("--funding", type=int, default=150,
+                        help="what each limited account holds at the start (minor units)")
     parser.add_argument("--hot", type=int, default=8,
-                        help="credit accounts (tpcb-like's branches: pgbench's scale)")
+                        help="hot accounts (tpcb-like's branches: pgbench's scale)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="only measure client CPU per transfer over N transfers")
     parser.add_argument("--scale", type=int, default=8, help="pgbench -s")
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--quick", action="store_true",
-                        help="5 s runs, 100 accounts, 100k and 1M transfers")
+                        help="5 s windows, 2 rounds, 100 accounts, 100k and 1M transfers")
     parser.add_argument("--skip-pgbench", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-reads", action="store_true")
     parser.add_argument("--verify", action="store_true", help="run ledger_verify at the end")
-    parser.add_argument("--standalone", dest="in_transaction", action="store_false",
-                        help="call transfer_create outside a caller's transaction (autocommit)")
+    parser.add_argument("--standalone", action="store_true",
+                        help="also measure transfer_create outside a caller's transaction")
     args = parser.parse_args()
     if args.quick:
-        args.duration, args.accounts, args.sizes = 5, 100, "100000,1000000"
+        args.duration, args.rounds, args.accounts, args.sizes = 5, 2, 100, "100000,1000000"
     args.clients = [int(c) for c in args.clients.split(",")]
     args.sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# Fianza ledger benchmark ({args.server}, {os.cpu_count()} CPUs, load average"

@@ -74,6 +74,16 @@ def account(code, *, program, currency, consulate_id=None, partner_id=None) -> A
     )
 
 
+def accounts(*wanted, program, currency) -> list[Account]:
+    """Several of the chart's accounts, each (code, consulate_id, partner_id), in one query;
+    any not opened yet is opened."""
+    keys = [account_key(code, program, currency, c, p) for code, c, p in wanted]
+    found = Account.objects.in_bulk(keys, field_name="key")
+    return [found.get(key) or account(code, program=program, currency=currency,
+                                      consulate_id=c, partner_id=p)
+            for key, (code, c, p) in zip(keys, wanted, strict=True)]
+
+
 def _account_name(chart, program, currency, consulate_id, partner_id):
     parts = [str(chart.label)]
     if consulate_id:
@@ -95,8 +105,8 @@ def _leg(key, debit, credit, amount, code, **extra):
 
 
 def _create(key, legs):
-    with transaction.atomic():
-        return services.transfers_create(transfers=legs, linked=key)
+    # transfers_create is all or nothing by itself (a savepoint where it needs one).
+    return services.transfers_create(transfers=legs, linked=key)
 
 
 # Programs and allocations ------------------------------------------------------------------
@@ -118,8 +128,9 @@ def program_fund(*, key, program, currency, amount, actor_id=None, memo=""):
 
 
 def _program_accounts(program, currency):
-    return {code: account(code, program=program, currency=currency)
-            for code in PROGRAM_ACCOUNTS}
+    found = accounts(*((code, None, None) for code in PROGRAM_ACCOUNTS), program=program,
+                     currency=currency)
+    return dict(zip(PROGRAM_ACCOUNTS, found, strict=True))
 
 
 def consulate_allocate(*, key, program, currency, consulate_id, amount, actor_id=None,
@@ -209,14 +220,15 @@ def reserve(*, key, program, currency, consulate_id, partner_id=None, amount, ac
     """Pending transfers that hold the consulate's budget and the partner's cap together."""
     _positive(amount, key)
     note = {"actor_id": actor_id, "reference": reference, "pending": True}
-    dims = {"program": program, "currency": currency}
-    legs = [_leg(key, account("consulate_available", consulate_id=consulate_id, **dims),
-                 account("consulate_committed", consulate_id=consulate_id, **dims),
-                 amount, TransferCode.AUTHORIZE, **note)]
+    wanted = [("consulate_available", consulate_id, None),
+              ("consulate_committed", consulate_id, None)]
     if partner_id:
-        legs.append(_leg(f"{key}:partner", account("partner_cap", partner_id=partner_id, **dims),
-                         account("partner_committed", partner_id=partner_id, **dims),
-                         amount, TransferCode.AUTHORIZE, **note))
+        wanted += [("partner_cap", None, partner_id), ("partner_committed", None, partner_id)]
+    found = accounts(*wanted, program=program, currency=currency)
+    legs = [_leg(key, found[0], found[1], amount, TransferCode.AUTHORIZE, **note)]
+    if partner_id:
+        legs.append(_leg(f"{key}:partner", found[2], found[3], amount, TransferCode.AUTHORIZE,
+                         **note))
     try:
         return _create(key, legs)
     except LimitExceeded as exc:

@@ -16,6 +16,7 @@ before the last statement, so a single transfer inside the caller's transaction 
 savepoint: a refusal is raised before any write.
 """
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cache
@@ -30,11 +31,14 @@ from ledger.exceptions import (
     AlreadyReversed,
     IdempotencyConflict,
     InvalidTransfer,
+    LedgerError,
     LimitExceeded,
     UnknownTransfer,
 )
 from ledger.models import Account, Book, Currency, Transfer, TransferCode
 from ledger.money import format_amount
+
+logger = logging.getLogger(__name__)
 
 COUNTERS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
 # The fields a retry must repeat exactly; actor and memo are annotations, not content.
@@ -118,9 +122,28 @@ def transfer_reverse(*, key, transfer_id, amount=None, reference="", actor_id=No
     return transfers_create(transfers=[spec])[0]
 
 
+def transfers_create_batch(*, transfers) -> list:
+    """Many independent transfers (a TransferSpec) and linked chains (a list of them) in one
+    lock pass and one write; one `ledger.batch.TransferResult` per item (see ledger/batch.py)."""
+    from ledger import batch  # batch builds on this module's checks
+
+    return batch.transfers_create_batch(transfers=transfers)
+
+
 def transfers_create(*, transfers, linked="") -> list[Transfer]:
     """Create linked transfers: all of them or none. A refusal names the failing transfer."""
     specs = list(transfers)
+    try:
+        return _transfers_create(specs, linked)
+    except LedgerError as exc:
+        # Every refused money operation leaves a line an operator can find by its key.
+        logger.warning("Ledger refused %s, group %s: %s", type(exc).__name__,
+                       linked or (specs[0].id if specs else "-"), exc,
+                       extra={"refusal": type(exc).__name__})
+        raise
+
+
+def _transfers_create(specs, linked):
     if not specs:
         return []
     if len({s.id for s in specs}) != len(specs):

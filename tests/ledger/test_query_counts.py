@@ -55,3 +55,22 @@ def test_account_statement(client, world, persona):
 
     sign_in(client, world.personas[persona])
     assert_flat(client, reverse("ledger:account_statement", args=[account.pk]), transfers)
+
+
+def test_a_reservation_reads_its_four_accounts_at_once():
+    """An approval's hold: the consulate's and the partner's accounts in one read, and no
+    savepoint beyond the one the linked transfers need."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    funded_program(program=PROGRAM, amount=1_000_000, consulates={1: 100_000}, caps={2: 100_000})
+    funds.reserve(key="hold-0", program=PROGRAM, currency="USD", consulate_id=1, partner_id=2,
+                  amount=1_000)  # the first one opens the committed accounts
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        funds.reserve(key="hold-1", program=PROGRAM, currency="USD", consulate_id=1,
+                      partner_id=2, amount=5_000)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len([s for s in sql if '"ledger_account"."key" IN' in s]) == 1
+    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1
+    hold = funds.reservation_get("hold-1")
+    assert hold.amount == 5_000 and len(hold.legs) == 2
