@@ -1,0 +1,55 @@
+"""Demo hearings and check-ins on the released Chicago bonds, entered through the services.
+
+Idempotent: a bond that already has appearances is left alone. Dates follow the day the demo
+is loaded (a hearing in three days, a check-in in ten), and one hearing two days ago waits
+for its outcome, so "this week" and "waiting to be recorded" both show something.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from bondfund.models import BondRequest, State
+from core.models import User
+from core.timezones import local_today
+from obligations import services
+from obligations.models import Appearance
+
+COURT = "Chicago Immigration Court, 525 W Van Buren St, Suite 500"
+ICE_OFFICE = "ICE ERO Chicago, 101 W Congress Pkwy"
+
+
+def load(stdout=None):
+    officer = User.objects.filter(username="oficial.chicago").first()
+    if officer is None:
+        return
+    bonds = list(BondRequest.objects.filter(state=State.RELEASED, consulate__code="CHI")
+                 .select_related("consulate").order_by("pk")[:3])
+    made = 0
+    for index, bond in enumerate(bonds):
+        if Appearance.objects.filter(bond=bond).exists():
+            continue
+        made += _plan(officer, bond, index)
+    if stdout is not None:
+        stdout.write(f"obligations: {made} new hearings and check-ins\n")
+
+
+def _plan(officer, bond, index) -> int:
+    now = timezone.now()
+    today = local_today(bond.consulate, now=now)
+    day = datetime.timedelta(days=1)
+    services.appearance_create(actor=officer, bond_id=bond.pk, kind="hearing",
+                               day=today + (3 + index) * day, at=datetime.time(9, 0),
+                               place=COURT, judge="IJ Patricia Gómez Olvera",
+                               hearing_type="master", now=now)
+    services.appearance_create(actor=officer, bond_id=bond.pk, kind="ice_check_in",
+                               day=today + (10 + index) * day, at=datetime.time(10, 30),
+                               place=ICE_OFFICE, now=now)
+    if index:
+        return 2
+    # Entered ten days ago; held two days ago: the outcome is still to be recorded.
+    services.appearance_create(actor=officer, bond_id=bond.pk, kind="hearing",
+                               day=today - 2 * day, at=datetime.time(13, 0), place=COURT,
+                               judge="IJ Patricia Gómez Olvera", hearing_type="individual",
+                               now=now - 10 * day)
+    return 3

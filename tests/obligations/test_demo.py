@@ -1,0 +1,23 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from core.models import User
+from obligations import selectors
+from obligations.models import Appearance
+
+
+@pytest.mark.django_db
+def test_demo_shows_upcoming_hearings_and_one_to_record_once():
+    with time_machine.travel(dt.datetime(2026, 4, 6, 16, 0, tzinfo=dt.UTC), tick=False):
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+        count = Appearance.objects.count()
+        officer = User.objects.get(username="oficial.chicago")
+        partner = User.objects.get(username="socio.midwest")
+        assert selectors.appearances_this_week(officer).exists()
+        assert selectors.appearances_this_week(partner).exists()
+        assert selectors.appearances_to_record(officer).count() == 1
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert count >= 3 and Appearance.objects.count() == count
