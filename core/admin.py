@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 
+import core.admin_auth  # noqa: F401 - registers PasswordResetRequest
 import core.admin_imports  # noqa: F401 - registers ImportJob
 from core.models import (
     AuditChainHead,
@@ -63,11 +64,12 @@ class FamilyContactInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ImportExportModelAdmin):
+class BeneficiaryAdmin(ExportMixin, admin.ModelAdmin):
     """Beneficiaries are created and merged through the application (duplicate checks,
-    case references, audit); the admin reads and corrects contact details. Its import and
-    export (permissions core.import_beneficiary / core.export_beneficiary) use
-    BeneficiaryResource: rows go through beneficiary_create, cells leave neutralised."""
+    case references, audit); the admin reads and corrects contact details. Its export
+    (permission core.export_beneficiary) leaves every cell neutralised. It has no import:
+    files come in only through the application's checked import (/imports/beneficiaries/),
+    which bounds their size, checks their content and deletes them when the job ends."""
 
     resource_classes = [BeneficiaryResource]
 
@@ -79,9 +81,6 @@ class BeneficiaryAdmin(ImportExportModelAdmin):
     readonly_fields = ["reference", "a_number", "curp", "consulate", "merged_into",
                        "created_at", "created_by"]
     inlines = [FamilyContactInline]
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
 
     def has_add_permission(self, request):
         return False
@@ -150,3 +149,6 @@ class IssuedDocumentAdmin(ReadOnlyAdmin):
 @admin.register(DocumentSequence)
 class DocumentSequenceAdmin(ReadOnlyAdmin):
     list_display = ["year", "last"]
+
+
+import core.admin_people  # noqa: E402,F401 - registers merges, duplicates, whereabouts

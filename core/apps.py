@@ -20,3 +20,12 @@ class CoreConfig(AppConfig):
         # django-money asks this module-level function for the locale of every amount it
         # prints; it has no setting for it.
         djmoney.money.get_current_locale = _money_locale
+
+        from core import auth_signals
+
+        auth_signals.connect()
+
+        from core.timeline import register_timeline_provider
+        from core.whereabouts import people_timeline
+
+        register_timeline_provider(people_timeline)

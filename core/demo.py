@@ -1,8 +1,8 @@
 """Demo organizations, people and users. `load` is idempotent: run it as often as you like.
 
-Every demo user's password is `fianza-demo-2026`. Finance approvers and program
-administrators have a TOTP device "default" (key in core.demo_data.TOTP_KEY_BASE32) and the
-backup codes demo-0001 .. demo-0010, all restored on every run.
+Every demo user's password is `fianza-demo-2026`, and every demo user signs in with a second
+factor: a TOTP device "default" (key in core.demo_data.TOTP_KEY_BASE32) and the backup codes
+demo-0001 .. demo-0010, all restored on every run.
 """
 
 import datetime
@@ -44,6 +44,7 @@ def load(stdout=None):
 
 def _consulates():
     result = {}
+    zone_of = {code: zone for zone, codes in demo_data.TIME_ZONES.items() for code in codes}
     for code, city, state in demo_data.CONSULATES:
         spanish = demo_data.SPANISH_CITY_NAMES.get(city, city)
         name = ("Sección Consular de la Embajada de México en Washington" if code == "WAS"
@@ -51,6 +52,7 @@ def _consulates():
         result[code], _ = Consulate.objects.update_or_create(
             code=code,
             defaults={"name": name, "city": city, "state": state,
+                      "time_zone": zone_of.get(code, "America/Chicago"),
                       "email": f"proteccion.{code.lower()}@consulado.example.org"},
         )
     return result
@@ -87,8 +89,7 @@ def _users(consulates, partners):
             partner=partners.get(partner_key) if partner_key else None,
         )
         document_permissions_grant(user=user, roles=[role])  # imports and exports
-        if role in demo_data.SECOND_FACTOR_ROLES:
-            second_factor_restore(user)
+        second_factor_restore(user)  # every role reads personal data
         result[username] = user
     return result
 

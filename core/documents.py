@@ -10,11 +10,11 @@ import re
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.audit import audit_record
 from core.models_documents import DocumentSequence, IssuedDocument
 from core.pdf import render_pdf
+from core.timezones import fund_today
 
 NUMBER_PREFIX = "FZ"
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L confusion
@@ -23,7 +23,7 @@ _NUMBER_RE = re.compile(r"^FZ-\d{4}-\d{6,}$")
 
 
 def document_number_allocate(*, year=None) -> str:
-    year = year or timezone.localdate().year
+    year = year or fund_today().year
     with transaction.atomic():
         DocumentSequence.objects.get_or_create(year=year)
         seq = DocumentSequence.objects.select_for_update().get(year=year)

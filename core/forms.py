@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Beneficiary, FamilyContact
+from core.audit_words import audit_sentence
+from core.forms_messaging import MessagingFieldsMixin, consent_comment_field, mobile_number_field
+from core.models import Beneficiary, FamilyContact, PreferredLanguage
 from core.validators import normalize_a_number, normalize_curp
 
 
@@ -9,7 +11,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class BeneficiaryForm(forms.ModelForm):
+class BeneficiaryForm(MessagingFieldsMixin, forms.ModelForm):
+    mobile_number = mobile_number_field()
+    consent_comment = consent_comment_field()
     a_number = forms.CharField(
         label=_("A-number"), max_length=16, required=False,
         help_text=_("8 or 9 digits, e.g. A-012-345-678."),
@@ -21,9 +25,11 @@ class BeneficiaryForm(forms.ModelForm):
     class Meta:
         model = Beneficiary
         fields = [
-            "consulate", "given_names", "family_names", "date_of_birth", "country_of_birth",
+            "consulate", "given_names", "family_names", "date_of_birth", "sex",
+            "country_of_birth",
             "a_number", "curp", "preferred_language", "accessibility_needs", "phone", "email",
-            "address", "consents_to_family_lookup",
+            "address", "consents_to_family_lookup", "message_channel", "mobile_number",
+            "message_consent",
         ]
         widgets = {"date_of_birth": DateInput(format="%Y-%m-%d"),
                    "accessibility_needs": forms.Textarea(attrs={"rows": 3})}
@@ -38,6 +44,7 @@ class BeneficiaryForm(forms.ModelForm):
             self.fields["consulate"].queryset = consulates
             if consulates.count() == 1:
                 self.fields["consulate"].initial = consulates.first()
+        self.setup_messaging()
 
     def clean_a_number(self):
         value = self.cleaned_data.get("a_number")
@@ -46,6 +53,9 @@ class BeneficiaryForm(forms.ModelForm):
     def clean_curp(self):
         value = self.cleaned_data.get("curp")
         return normalize_curp(value) if value else ""
+
+    def clean(self):
+        return self.clean_messaging(super().clean())
 
     def _post_clean(self):
         # Uniqueness across the network is the service's to check (with a clear message
@@ -59,10 +69,26 @@ class BeneficiaryForm(forms.ModelForm):
         return data
 
 
-class FamilyContactForm(forms.ModelForm):
+class FamilyContactForm(MessagingFieldsMixin, forms.ModelForm):
+    mobile_number = mobile_number_field()
+    consent_comment = consent_comment_field()
+
     class Meta:
         model = FamilyContact
-        fields = ["name", "relationship", "phone", "email"]
+        fields = ["name", "relationship", "phone", "email", "language", "message_channel",
+                  "mobile_number", "message_consent"]
+        labels = {"language": _("Language for messages")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False
+        self.setup_messaging()
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or PreferredLanguage.SPANISH
+
+    def clean(self):
+        return self.clean_messaging(super().clean())
 
     def _post_clean(self):
         pass
@@ -112,5 +138,5 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, actions=(), object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["action"].choices = everything + [(a, a) for a in actions]
+        self.fields["action"].choices = everything + [(a, audit_sentence(a)) for a in actions]
         self.fields["object_type"].choices = everything + [(t, t) for t in object_types]

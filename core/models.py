@@ -4,12 +4,20 @@ import json
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import format_a_number, normalize_a_number, normalize_curp, normalize_ein
+from core.validators import (
+    format_a_number,
+    normalize_a_number,
+    normalize_curp,
+    normalize_ein,
+    normalize_name,
+    phone_digits,
+)
 
 
 class User(AbstractUser):
@@ -22,6 +30,18 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
 
+class ConsulateTimeZone(models.TextChoices):
+    """The zones the network's offices keep; Arizona keeps Mountain time without daylight saving."""
+
+    EASTERN = "America/New_York", _("Eastern")
+    CENTRAL = "America/Chicago", _("Central")
+    MOUNTAIN = "America/Denver", _("Mountain")
+    MOUNTAIN_NO_DST = "America/Phoenix", _("Mountain, without daylight saving (Arizona)")
+    PACIFIC = "America/Los_Angeles", _("Pacific")
+    ALASKA = "America/Anchorage", _("Alaska")
+    ATLANTIC = "America/Puerto_Rico", _("Atlantic (San Juan)")
+
+
 class Consulate(models.Model):
     code = models.CharField(_("code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -30,6 +50,11 @@ class Consulate(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=40, choices=ConsulateTimeZone.choices,
+        default=ConsulateTimeZone.CENTRAL,
+        help_text=_("Dates, deadlines and reminder hours of this consulate's cases use this zone."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +63,12 @@ class Consulate(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+
+class AdvisorKind(models.TextChoices):
+    LAW_FIRM = "law_firm", _("Law firm")
+    CLINIC = "clinic", _("Legal clinic or non-profit")
+    UNIVERSITY = "university", _("University law clinic")
 
 
 class PartnerOrganization(models.Model):
@@ -57,6 +88,10 @@ class PartnerOrganization(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     stripe_account_id = models.CharField(_("Stripe account"), max_length=64, blank=True)
+    # Blank: not an external legal advisor (PALE) of the network.
+    legal_advisor_kind = models.CharField(
+        _("external legal advisor"), max_length=16, choices=AdvisorKind.choices, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -138,18 +173,52 @@ class PreferredLanguage(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class MessagingContact(models.Model):
+    """How a person agreed to be reached; the outbox reads it and never sends without it."""
+
+    message_channel = models.CharField(
+        _("messages by"), max_length=10, choices=MessageChannel.choices, blank=True
+    )
+    mobile_number = models.CharField(
+        _("mobile number for SMS or WhatsApp"), max_length=16, blank=True,
+        validators=[RegexValidator(
+            r"^\+[1-9]\d{7,14}$",
+            _("Write the number with its country code, e.g. +13125550123."))],
+    )
+    message_consent = models.BooleanField(_("agrees to receive messages"), default=False)
+    messages_opted_out_at = models.DateTimeField(
+        _("asked to stop messages on"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    NON_BINARY = "X", _("Non-binary")
+
+
 class BeneficiaryQuerySet(models.QuerySet):
     def active(self):
         return self.filter(merged_into__isnull=True)
 
 
-class Beneficiary(models.Model):
+class Beneficiary(MessagingContact):
     """A Mexican national the consular network assists."""
 
     reference = models.CharField(_("case reference"), max_length=20, unique=True, editable=False)
     given_names = models.CharField(_("given names"), max_length=120)
     family_names = models.CharField(_("family names"), max_length=120)
     date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     country_of_birth = models.CharField(_("country of birth"), max_length=2, default="MX")
     a_number = models.CharField(_("A-number"), max_length=9, blank=True)
     curp = models.CharField(_("CURP"), max_length=18, blank=True)
@@ -175,6 +244,11 @@ class Beneficiary(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
     )
+    # Kept by save() (and by bulk paths through refresh_search_fields): the names without
+    # accents, case or punctuation, and the phone's last ten digits. PostgreSQL indexes
+    # search_text with trigrams (see core's beneficiary_search migration).
+    search_text = models.CharField(max_length=250, blank=True, editable=False)
+    phone_digits = models.CharField(max_length=10, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -194,6 +268,7 @@ class Beneficiary(models.Model):
             models.Index(fields=["family_names", "given_names", "id"],
                          name="beneficiary_name_idx"),
             models.Index(fields=["created_at"], name="beneficiary_created_idx"),
+            models.Index(fields=["phone_digits"], name="beneficiary_phone_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -211,9 +286,22 @@ class Beneficiary(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.refresh_search_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.SEARCH_SOURCES.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text", "phone_digits"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self):
         return f"{self.given_names} {self.family_names}"
+
+    SEARCH_SOURCES = frozenset({"given_names", "family_names", "phone"})
+
+    def refresh_search_fields(self):
+        self.search_text = normalize_name(self.full_name)[:250]
+        self.phone_digits = phone_digits(self.phone)
 
     @property
     def a_number_display(self):
@@ -228,7 +316,7 @@ class Beneficiary(models.Model):
             raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
 
 
-class FamilyContact(models.Model):
+class FamilyContact(MessagingContact):
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.CASCADE, related_name="family_contacts"
     )
@@ -236,6 +324,10 @@ class FamilyContact(models.Model):
     relationship = models.CharField(_("relationship"), max_length=60)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=PreferredLanguage.choices,
+        default=PreferredLanguage.SPANISH,
+    )
 
     class Meta:
         verbose_name = _("family contact")
@@ -344,5 +436,12 @@ class AuditChainHead(models.Model):
         return self.last_hash
 
 
+from core.models_auth import PasswordResetRequest  # noqa: E402,F401
 from core.models_documents import IssuedDocument  # noqa: E402,F401
-from core.models_imports import ImportJob  # noqa: E402,F401
+from core.models_imports import DocumentBatch, DocumentBatchFile, ImportJob  # noqa: E402,F401
+from core.models_people import (  # noqa: E402,F401
+    BeneficiaryMerge,
+    DuplicateReview,
+    PersonLocation,
+    PersonService,
+)

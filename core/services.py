@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, audit_record_many
+from core.consent import consent_guard, consent_record
 from core.dedupe import (
     NAME_SIMILARITY,
     find_matches,
@@ -15,18 +15,19 @@ from core.dedupe import (
     normalize_name,
     normalized_similarity,
 )
-from core.models import Beneficiary, FamilyContact, ReferenceSequence, Role, User
+from core.duplicate_queue import duplicate_reviews_queue
+from core.models import Beneficiary, FamilyContact, ReferenceSequence, User
 from core.selectors import BENEFICIARY_WRITERS
 from core.tenancy import Scope
-from core.validators import normalize_a_number, normalize_curp
+from core.timezones import local_today
+from core.validators import curp_conflicts, normalize_a_number, normalize_curp
 
 BENEFICIARY_FIELDS = (
-    "given_names", "family_names", "date_of_birth", "country_of_birth", "a_number", "curp",
+    "given_names", "family_names", "date_of_birth", "sex", "country_of_birth", "a_number",
+    "curp",
     "preferred_language", "accessibility_needs", "phone", "email", "address",
-    "consents_to_family_lookup",
+    "consents_to_family_lookup", "message_channel", "mobile_number", "message_consent",
 )
-# Filled on the survivor of a merge from the duplicate when the survivor has none.
-MERGE_FILLABLE = ("a_number", "curp", "phone", "email", "address", "accessibility_needs")
 
 
 class DuplicateSuspected(ValidationError):
@@ -74,7 +75,16 @@ def beneficiary_prepare(*, actor, consulate, **fields):
     beneficiary = Beneficiary(consulate=consulate, created_by=actor, **_normalized(fields))
     beneficiary.clean_fields(exclude=["reference", "consulate", "created_by", "merged_into"])
     beneficiary.clean()  # (after the fields: it compares the date of birth)
+    _check_curp(beneficiary)
+    beneficiary.refresh_search_fields()  # bulk_create does not call save()
     return beneficiary
+
+
+def _check_curp(beneficiary):
+    refusals, _warnings = curp_conflicts(beneficiary.curp,
+                                         date_of_birth=beneficiary.date_of_birth)
+    if refusals:
+        raise ValidationError({"curp": refusals})
 
 
 def _check_duplicates(fields, *, exclude_id=None, confirm_distinct=False):
@@ -100,8 +110,10 @@ def reference_allocate(*, consulate):
 
 
 def references_allocate(*, consulate, count):
-    """`count` consecutive case references, locking the consulate's sequence once."""
-    year = timezone.localdate().year
+    """`count` consecutive case references, locking the consulate's sequence once. The year is
+    the one at the consulate (a case opened in Los Angeles at 23:30 on 31 December is of the
+    old year there, whatever the hour in Chicago)."""
+    year = local_today(consulate).year
     ReferenceSequence.objects.get_or_create(consulate=consulate, year=year)
     sequence = ReferenceSequence.objects.select_for_update().get(consulate=consulate, year=year)
     first = sequence.last + 1
@@ -124,14 +136,19 @@ def _create_audit(actor, beneficiary, matches, comment=""):
                 consulate_id=beneficiary.consulate_id)
 
 
-def beneficiary_create(*, actor, consulate, confirm_distinct=False, **fields):
+def beneficiary_create(*, actor, consulate, confirm_distinct=False, consent_comment="",
+                       **fields):
     _require_beneficiary_writer(actor, consulate)
     beneficiary = beneficiary_prepare(actor=actor, consulate=consulate, **fields)
+    consent_guard(person=Beneficiary(), consent=beneficiary.message_consent,
+                  comment=consent_comment)
     with transaction.atomic():
         matches = _check_duplicates(_identity(beneficiary), confirm_distinct=confirm_distinct)
         beneficiary.reference = reference_allocate(consulate=consulate)
         beneficiary.save()
         audit_record(**_create_audit(actor, beneficiary, matches))
+        consent_record(actor=actor, person=beneficiary, before=False, comment=consent_comment)
+        duplicate_reviews_queue([(beneficiary, matches)])
     return beneficiary
 
 
@@ -223,6 +240,7 @@ def beneficiaries_import(*, actor, rows, seen=None, comment=""):
                                                   batch_size=500)
         audit_record_many([_create_audit(actor, b, matches, comment)
                            for _line, b, matches in ready])
+        duplicate_reviews_queue([(b, matches) for _line, b, matches in ready])
     return created, []
 
 
@@ -250,10 +268,14 @@ def _locked_for_change(actor, beneficiary_id):
     return beneficiary
 
 
-def beneficiary_update(*, actor, beneficiary_id, confirm_distinct=True, **fields):
+def beneficiary_update(*, actor, beneficiary_id, confirm_distinct=True, consent_comment="",
+                       **fields):
     fields = _normalized(fields)
     with transaction.atomic():
         beneficiary = _locked_for_change(actor, beneficiary_id)
+        consent_before = beneficiary.message_consent
+        consent_guard(person=beneficiary, comment=consent_comment,
+                      consent=fields.get("message_consent", consent_before))
         changes = {
             name: [getattr(beneficiary, name), value]
             for name, value in fields.items()
@@ -267,17 +289,28 @@ def beneficiary_update(*, actor, beneficiary_id, confirm_distinct=True, **fields
         for name, (_old, value) in changes.items():
             setattr(beneficiary, name, value)
         beneficiary.full_clean()
+        _check_curp(beneficiary)
         beneficiary.save(update_fields=list(changes))
-        audit_record(actor=actor, action="beneficiary.update", obj=beneficiary, changes=changes,
-                     consulate_id=beneficiary.consulate_id)
+        changes.pop("message_consent", None)  # its own event, with the reason
+        if changes:
+            audit_record(actor=actor, action="beneficiary.update", obj=beneficiary,
+                         changes=changes, consulate_id=beneficiary.consulate_id)
+        consent_record(actor=actor, person=beneficiary, before=consent_before,
+                       comment=consent_comment)
     return beneficiary
 
 
-def family_contact_create(*, actor, beneficiary_id, name, relationship, phone="", email=""):
+def family_contact_create(*, actor, beneficiary_id, name, relationship, phone="", email="",
+                          language="es", message_channel="", mobile_number="",
+                          message_consent=False, consent_comment=""):
     with transaction.atomic():
         beneficiary = _locked_for_change(actor, beneficiary_id)
-        contact = FamilyContact(beneficiary=beneficiary, name=name, relationship=relationship,
-                                phone=phone, email=email)
+        contact = FamilyContact(
+            beneficiary=beneficiary, name=name, relationship=relationship, phone=phone,
+            email=email, language=language, message_channel=message_channel,
+            mobile_number=mobile_number, message_consent=message_consent)
+        consent_guard(person=FamilyContact(), consent=contact.message_consent,
+                      comment=consent_comment)
         contact.full_clean()
         contact.save()
         audit_record(
@@ -285,6 +318,7 @@ def family_contact_create(*, actor, beneficiary_id, name, relationship, phone=""
             changes={"contact_id": contact.pk, "relationship": relationship},
             consulate_id=beneficiary.consulate_id,
         )
+        consent_record(actor=actor, person=contact, before=False, comment=consent_comment)
     return contact
 
 
@@ -303,122 +337,14 @@ def family_contact_delete(*, actor, beneficiary_id, contact_id):
         )
 
 
-# Merging duplicates ---------------------------------------------------------------------
-
-def _relations():
-    """Every relation in the project that points at Beneficiary, whoever defines it."""
-    return [
-        rel for rel in Beneficiary._meta.related_objects
-        if rel.one_to_many or rel.one_to_one or rel.many_to_many
-    ]
-
-
-def _relation_label(rel):
-    return f"{rel.related_model._meta.label_lower}.{rel.field.name}"
-
-
-def _through(rel):
-    """For a many-to-many: the through model and its column that points at Beneficiary."""
-    through = rel.through
-    for f in through._meta.get_fields():
-        if getattr(f, "related_model", None) is Beneficiary and f.many_to_one:
-            return through, f.name
-    raise LookupError(rel)
-
-
-def _pointing_at(rel, beneficiary):
-    if rel.many_to_many:
-        through, column = _through(rel)
-        return through._base_manager.filter(**{column: beneficiary})
-    return rel.related_model._base_manager.filter(**{rel.field.name: beneficiary})
-
-
-def beneficiary_merge_preview(*, survivor, duplicate):
-    """What a merge would move and fill, for the page that asks for confirmation."""
-    moves = []
-    for rel in _relations():
-        count = _pointing_at(rel, duplicate).count()
-        if count:
-            moves.append({"relation": _relation_label(rel),
-                          "label": rel.related_model._meta.verbose_name_plural,
-                          "count": count})
-    fills = [
-        {"field": Beneficiary._meta.get_field(n).verbose_name, "value": getattr(duplicate, n)}
-        for n in MERGE_FILLABLE
-        if getattr(duplicate, n) and not getattr(survivor, n)
-    ]
-    return {"moves": moves, "fills": fills}
-
-
-def beneficiary_merge(*, actor, survivor_id, duplicate_id, comment=""):
-    """Move everything that points at the duplicate to the survivor; keep the duplicate,
-    marked merged and hidden from lists."""
-    Scope.of(actor).require(Role.PROGRAM_ADMIN)
-    if survivor_id == duplicate_id:
-        raise ValidationError(_("Pick two different records to merge."))
-    with transaction.atomic():
-        locked = {
-            b.pk: b for b in Beneficiary.objects.select_for_update()
-            .filter(pk__in=[survivor_id, duplicate_id]).order_by("pk")
-        }
-        survivor, duplicate = locked.get(survivor_id), locked.get(duplicate_id)
-        if survivor is None or duplicate is None:
-            raise Http404
-        if survivor.merged_into_id or duplicate.merged_into_id:
-            raise ValidationError(_("One of these records was already merged."))
-        moved = {}
-        for rel in _relations():
-            label = _relation_label(rel)
-            if rel.many_to_many:
-                count = _move_many_to_many(rel, duplicate, survivor)
-            elif rel.one_to_one:
-                count = _move_one_to_one(rel, duplicate, survivor)
-            else:
-                count = _pointing_at(rel, duplicate).update(**{rel.field.name: survivor})
-            if count:
-                moved[label] = count
-        fills = [n for n in MERGE_FILLABLE
-                 if getattr(duplicate, n) and not getattr(survivor, n)]
-        duplicate.merged_into = survivor
-        duplicate.save(update_fields=["merged_into"])
-        for name in fills:
-            setattr(survivor, name, getattr(duplicate, name))
-        if fills:
-            survivor.save(update_fields=fills)
-        changes = {"survivor": survivor.reference, "duplicate": duplicate.reference,
-                   "moved": moved, "filled": fills}
-        audit_record(actor=actor, action="beneficiary.merge", obj=survivor, changes=changes,
-                     comment=comment, consulate_id=survivor.consulate_id)
-        audit_record(actor=actor, action="beneficiary.merged_into", obj=duplicate,
-                     changes=changes, comment=comment, consulate_id=duplicate.consulate_id)
-    return survivor
-
-
-def _move_one_to_one(rel, duplicate, survivor):
-    rows = _pointing_at(rel, duplicate)
-    if not rows.exists():
-        return 0
-    if _pointing_at(rel, survivor).exists():
-        raise ValidationError(
-            _("Both records have a %(thing)s; resolve one of them before merging.")
-            % {"thing": rel.related_model._meta.verbose_name}
-        )
-    return rows.update(**{rel.field.name: survivor})
-
-
-def _move_many_to_many(rel, duplicate, survivor):
-    through, column = _through(rel)
-    other = next(
-        f.name for f in through._meta.get_fields()
-        if f.many_to_one and f.name != column
-    )
-    already = set(
-        through._base_manager.filter(**{column: survivor}).values_list(f"{other}_id", flat=True)
-    )
-    rows = through._base_manager.filter(**{column: duplicate})
-    rows.filter(**{f"{other}_id__in": already}).delete()
-    return rows.update(**{column: survivor})
-
+# Merging duplicates: core.merge; kept importable from here for existing callers.
+from core.merge import (  # noqa: E402,F401
+    MERGE_FILLABLE,
+    _relations,
+    beneficiary_merge,
+    beneficiary_merge_preview,
+    beneficiary_merge_undo,
+)
 
 # Users ----------------------------------------------------------------------------------
 

@@ -1,4 +1,3 @@
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,10 +10,14 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from core import selectors, services
+from core.dashboard import panels_for
 from core.forms import AuditFilterForm, BeneficiaryForm, FamilyContactForm, MergeForm
-from core.history import beneficiary_history
+from core.merge import merges_of
 from core.models import Role
 from core.tenancy import Scope
+from core.timeline import beneficiary_timeline
+from core.validators import curp_conflicts
+from core.whereabouts import current_location
 
 AUDIT_PAGE_SIZE = 50
 
@@ -22,24 +25,36 @@ AUDIT_PAGE_SIZE = 50
 @login_required
 def home(request):
     scope = Scope.of(request.user)
-    context = {"can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS)}
+    context = {"can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS),
+               "panels": panels_for(request.user)}
     if scope.has_role(*selectors.BENEFICIARY_READERS):
         context["recent"] = selectors.recent_beneficiaries(request.user)
     return render(request, "core/home.html", context)
 
 
 @login_required
+def charts(request):
+    """The program administrator's charts of the money, on one page."""
+    Scope.of(request.user).require(Role.PROGRAM_ADMIN)
+    panels = [p for p in panels_for(request.user) if p.charts]
+    return render(request, "core/charts.html", {"panels": panels})
+
+
+@login_required
 def beneficiary_list(request):
-    query = request.GET.get("q", "")
-    beneficiaries = selectors.beneficiaries_visible_to(request.user, query=query)
-    page = Paginator(beneficiaries.order_by("family_names", "given_names", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    """Without a query, the user's records page by page; with one, the best matches across
+    the network (others' records reduced to consulate and reference)."""
+    query = request.GET.get("q", "").strip()[:120]
     scope = Scope.of(request.user)
-    return render(request, "core/beneficiary_list.html", {
-        "page": page, "query": query, "query_string": urlencode({"q": query}) if query else "",
-        "can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS),
-    })
+    context = {"query": query, "can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS)}
+    if query:
+        context["rows"] = selectors.beneficiary_search(request.user, query)
+    else:
+        beneficiaries = selectors.beneficiaries_visible_to(request.user)
+        context["page"] = Paginator(
+            beneficiaries.order_by("family_names", "given_names", "pk"), 50
+        ).get_page(request.GET.get("page"))
+    return render(request, "core/beneficiary_list.html", context)
 
 
 def _matches_for(user, matches):
@@ -83,11 +98,18 @@ def beneficiary_create(request):
         else:
             messages.success(request, _("Beneficiary %(reference)s created.")
                              % {"reference": beneficiary.reference})
+            _warn_curp(request, beneficiary)
             return redirect("core:beneficiary_detail", pk=beneficiary.pk)
     return render(request, "core/beneficiary_form.html", {
         "form": form, "matches": matches, "refused": refused, "creating": True,
         "is_admin": Scope.of(request.user).has_role(Role.PROGRAM_ADMIN),
     })
+
+
+def _warn_curp(request, beneficiary):
+    _refusals, warnings = curp_conflicts(beneficiary.curp, sex=beneficiary.sex)
+    for warning in warnings:
+        messages.warning(request, warning)
 
 
 @login_required
@@ -97,7 +119,10 @@ def beneficiary_detail(request, pk):
     return render(request, "core/beneficiary_detail.html", {
         "beneficiary": beneficiary,
         "family_contacts": beneficiary.family_contacts.all(),
-        "history": beneficiary_history(beneficiary=beneficiary, user=request.user),
+        "timeline": beneficiary_timeline(beneficiary=beneficiary, user=request.user,
+                                         readers=selectors.BENEFICIARY_READERS),
+        "location": current_location(beneficiary.pk),
+        "merges": merges_of(beneficiary) if scope.has_role(Role.PROGRAM_ADMIN) else (),
         "can_edit": not beneficiary.merged_into_id and scope.has_role(
             *selectors.BENEFICIARY_WRITERS
         ) and scope.reaches_consulate(beneficiary.consulate_id, *selectors.BENEFICIARY_WRITERS),
@@ -122,6 +147,8 @@ def beneficiary_edit(request, pk):
             _show_service_error(request, form, error)
         else:
             messages.success(request, _("Changes saved."))
+            beneficiary.refresh_from_db()
+            _warn_curp(request, beneficiary)
             return redirect("core:beneficiary_detail", pk=beneficiary.pk)
     return render(request, "core/beneficiary_form.html", {
         "form": form, "beneficiary": beneficiary, "matches": matches, "refused": bool(matches),
@@ -196,11 +223,18 @@ def audit_list(request):
     form = AuditFilterForm(request.GET or None, **selectors.audit_filter_choices())
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events_visible_to(request.user, **filters)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.keyset_page(events, before=_id_param(request, "before"),
+                                 after=_id_param(request, "after"), size=AUDIT_PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "before", "after"):
+        query.pop(name, None)
     return render(request, "core/audit_list.html",
                   {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _id_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 @require_POST

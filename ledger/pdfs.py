@@ -3,6 +3,7 @@
 import calendar
 import datetime
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,7 +70,7 @@ def reconciliation_statement_issue(*, actor, year, month, consulate=None, partne
         partner_id=partner.pk if partner else None,
         template_name="pdf/reconciliation_statement.html",
         context={"holder": holder, "is_partner": partner is not None,
-                 "date_from": date_from, "date_to": date_to,
+                 "date_from": date_from, "date_to": date_to, "fund_zone": settings.TIME_ZONE,
                  "programs": statement_context(rows)},
         language=language, title=title, actor=actor,
     )

@@ -126,7 +126,9 @@ def account_statement(*, account_id, offset=0, limit=50) -> tuple[list, bool]:
 
 
 def period_bounds(date_from=None, date_to=None):
-    tz = timezone.get_current_timezone()
+    """A report period is of days in the fund's zone (settings.TIME_ZONE), not in the zone the
+    request activated: every reader of a month sees the same figures."""
+    tz = timezone.get_default_timezone()
     start = datetime.combine(date_from, time.min, tz) if date_from else None
     end = datetime.combine(date_to + timedelta(days=1), time.min, tz) if date_to else None
     return start, end

@@ -7,6 +7,7 @@ gets 403; an account outside the scope, 404.
 
 import csv
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -81,6 +82,7 @@ def reconciliation(request):
         "figures": _figure_labels(), "stale": stale,
         "advance_days": selectors.ADVANCE_DAYS, "receivable_days": selectors.RECEIVABLE_DAYS,
         "period": bool(filters.get("date_from") or filters.get("date_to")),
+        "fund_zone": settings.TIME_ZONE,
     })
 
 

@@ -18,6 +18,7 @@ from core.money import from_minor
 from core.pdf_common import pdf_attachment, reader_language
 from core.permissions_documents import FINANCE_EXPORT_ROLES, require_export
 from core.tenancy import Scope
+from core.timezones import fund_today
 from ledger.models import Transfer
 from ledger.pdfs import FIGURE_LABELS, reconciliation_statement_issue
 from ledger.selectors import FIGURES, reconciliation
@@ -39,7 +40,7 @@ class StatementForm(forms.Form):
     def year_month(self):
         value = self.cleaned_data.get("month")
         if not value:
-            today = timezone.localdate()
+            today = fund_today()  # a report period is in the fund's zone
             return today.year, today.month
         year, month = value.split("-")
         return int(year), int(month)

@@ -6,3 +6,8 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self):
+        from payments.home import register_home_panels
+
+        register_home_panels()

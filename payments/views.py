@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from core.models import Role
 from core.tenancy import Scope
-from payments import selectors, services, stripe_gateway
+from payments import selectors, services, stripe_gateway, tasks
 from payments.forms import ManualPaymentForm, ReconciliationForm
 from payments.models import Status
-from payments.webhooks import stripe_event_handle
+from payments.webhooks import UNPROCESSABLE, stripe_event_handle
 
 logger = logging.getLogger(__name__)
 
@@ -93,26 +94,40 @@ def disbursement_record_manual(request, pk):
                   _detail_context(request, d, manual_form=form), status=400)
 
 
+def _reconciliation_started(request, outcome):
+    """Queued: say so. Run already (no broker): show its result, or why Stripe was not read."""
+    url = reverse("payments:reconciliation")
+    if outcome is None:
+        messages.success(request, _("The reconciliation was started. Its result appears on "
+                                    "this page when it is done; reload the page in a minute."))
+    elif outcome.get("run"):
+        url = f"{url}?run={outcome['run']}"
+    else:
+        messages.error(request, _("Stripe could not be read, so nothing was compared. Try "
+                                  "again in a few minutes."))
+    return redirect(url)
+
+
 @login_required
 def reconciliation(request):
     runs = selectors.reconciliation_runs_visible_to(request.user)
     form = ReconciliationForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                run = services.reconciliation_run(actor=request.user,
-                                                  date_from=form.cleaned_data["date_from"],
-                                                  date_to=form.cleaned_data["date_to"])
-            except ValidationError as exc:
-                _error(request, exc)
-            else:
-                return redirect(f"{reverse('payments:reconciliation')}?run={run.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = tasks.stripe_reconcile_enqueue(
+                actor=request.user, date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"])
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            return _reconciliation_started(request, outcome)
     run_id = request.GET.get("run", "")
     run = runs.filter(pk=run_id).first() if run_id.isdigit() else runs.first()
     return render(request, "payments/reconciliation.html", {
         "form": form, "run": run, "runs": runs[:20],
         "rows": selectors.reconciliation_rows_visible_to(request.user, run) if run else [],
         "stripe_configured": stripe_gateway.is_configured(),
+        "fund_zone": settings.TIME_ZONE,
     })
 
 
@@ -151,4 +166,7 @@ def stripe_webhook(request):
     except Exception:
         logger.exception("Stripe event %s failed", event.get("id"))
         return HttpResponse(status=500)  # Stripe will deliver it again
+    if outcome.startswith(UNPROCESSABLE):
+        # Stored with its problem; a 4xx tells Stripe the event itself is at fault.
+        return JsonResponse({"received": True, "outcome": outcome}, status=422)
     return JsonResponse({"received": True, "outcome": outcome})

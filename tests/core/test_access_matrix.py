@@ -7,7 +7,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from tests.access import FOREIGN_NAMES, LOGIN
 from tests.helpers import sign_in
 
-APPS = ("core", "ledger", "bondfund", "grants", "payments", "public")
+APPS = ("core", "ledger", "bondfund", "grants", "payments", "pale", "public", "monitoring",
+        "obligations", "notifications")
 
 
 def project_url_names():

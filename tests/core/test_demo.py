@@ -36,23 +36,20 @@ def test_load_demo_is_idempotent_and_realistic(db):
 
 def test_demo_users_sign_in(db):
     call_command("load_demo")
-    officer = Client()
-    response = officer.post(reverse("two_factor:login"), {
-        "login_view-current_step": "auth", "auth-username": "oficial.chicago",
-        "auth-password": "fianza-demo-2026"})
-    assert response.status_code == 302
-    assert officer.get(reverse("core:beneficiary_list")).status_code == 200
-
-    approver = Client()
+    """Every demo user, whatever the role, signs in with a documented backup code."""
     url = reverse("two_factor:login")
-    approver.post(url, {"login_view-current_step": "auth",
-                        "auth-username": "finanzas.chicago2",
-                        "auth-password": "fianza-demo-2026"})
-    approver.post(url, {"login_view-current_step": "token", "wizard_goto_step": "backup"})
-    response = approver.post(url, {"login_view-current_step": "backup",
-                                   "backup-otp_token": "demo-0007"})
-    assert response.status_code == 302
-    assert approver.get(reverse("core:home")).status_code == 200
+    for username in ("oficial.chicago", "socio.midwest", "auditoria", "finanzas.chicago2",
+                     "admin.programas"):
+        client = Client()
+        response = client.post(url, {"login_view-current_step": "auth",
+                                     "auth-username": username,
+                                     "auth-password": "fianza-demo-2026"})
+        assert response.status_code == 200  # the second-factor step, for every role
+        client.post(url, {"login_view-current_step": "token", "wizard_goto_step": "backup"})
+        response = client.post(url, {"login_view-current_step": "backup",
+                                     "backup-otp_token": "demo-0007"})
+        assert response.status_code == 302, username
+        assert client.get(reverse("core:home")).status_code == 200, username
 
 
 def test_demo_users_get_the_import_and_export_permissions_of_their_role(db):

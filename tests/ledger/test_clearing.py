@@ -135,10 +135,10 @@ def test_page_lists_stale_clearing_for_headquarters(client, orgs, aged):
 
 
 def test_page_scopes_stale_clearing_as_its_rows(client, orgs, aged):
-    login(client, Role.CONSULATE_OFFICER, consulate=orgs["chicago"], verified=False)
+    login(client, Role.CONSULATE_OFFICER, consulate=orgs["chicago"])
     assert stale_pairs(client.get(RECON)) == [("Chicago (CHI)", "Bond Fund", "USD 11.11")]
     client.logout()
-    login(client, Role.PARTNER_STAFF, partner=orgs["other"], verified=False)
+    login(client, Role.PARTNER_STAFF, partner=orgs["other"])
     response = client.get(RECON)
     assert stale_pairs(response) == [("Houston (HOU)", "Other Fund", "USD 22.22")]
     assert "USD 11.11" not in response.content.decode()

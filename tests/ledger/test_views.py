@@ -33,9 +33,8 @@ def orgs():
 
 
 def login(client, role, consulate=None, partner=None, verified=True):
-    """Log in; approvers and admins also pass their second factor as django_otp.login would
-    (the session holds a StaticDevice's persistent id), so SecondFactorRequiredMiddleware
-    lets them through."""
+    """Log in and pass the second factor as django_otp.login would (the session holds a
+    StaticDevice's persistent id), so SecondFactorRequiredMiddleware lets the user through."""
     user = User.objects.create_user(username=f"{role}-{User.objects.count()}", password="x",
                                     language="en")
     if role:
@@ -84,13 +83,13 @@ def test_user_without_role_forbidden(client, orgs):
 
 
 def test_consulate_officer_sees_only_own_consulate(client, orgs):
-    login(client, Role.CONSULATE_OFFICER, consulate=orgs["chicago"], verified=False)
+    login(client, Role.CONSULATE_OFFICER, consulate=orgs["chicago"])
     body = client.get(RECON).content.decode()
     assert "Chicago" in body and "HYPERLINK" not in body and "@Bond Fund" not in body
 
 
 def test_partner_staff_sees_only_own_partner(client, orgs):
-    login(client, Role.PARTNER_STAFF, partner=orgs["partner"], verified=False)
+    login(client, Role.PARTNER_STAFF, partner=orgs["partner"])
     body = client.get(RECON).content.decode()
     assert "@Bond Fund" in body and "Chicago" not in body and "Other" not in body
 
@@ -145,7 +144,7 @@ def test_statement_renders_with_running_balance(client, orgs):
 def test_statement_other_tenant_gets_404(client, orgs):
     houston = account("consulate_available", consulate_id=orgs["houston"].pk)
     chicago = account("consulate_available", consulate_id=orgs["chicago"].pk)
-    login(client, Role.CONSULATE_OFFICER, consulate=orgs["chicago"], verified=False)
+    login(client, Role.CONSULATE_OFFICER, consulate=orgs["chicago"])
     url = reverse("ledger:account_statement", kwargs={"pk": houston.pk})
     assert client.get(url).status_code == 404
     own = reverse("ledger:account_statement", kwargs={"pk": chicago.pk})
@@ -158,7 +157,7 @@ def test_statement_other_tenant_gets_404(client, orgs):
 def test_statement_partner_staff(client, orgs):
     mine = account("partner_cap", partner_id=orgs["partner"].pk)
     theirs = account("partner_cap", partner_id=orgs["other"].pk)
-    login(client, Role.PARTNER_STAFF, partner=orgs["partner"], verified=False)
+    login(client, Role.PARTNER_STAFF, partner=orgs["partner"])
     assert client.get(reverse("ledger:account_statement", kwargs={"pk": mine.pk})) \
         .status_code == 200
     assert client.get(reverse("ledger:account_statement", kwargs={"pk": theirs.pk})) \
