@@ -32,11 +32,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def workers(transactional_db, tmp_path):
+def workers(transactional_db, tmp_path, settings):
     """Real `celery -A config worker` processes on Redis and this test's PostgreSQL database,
-    with Twilio faked in a file both sides read; the test process enqueues through Redis."""
+    with Twilio faked in a file both sides read; the test process enqueues through Redis.
+    The test process plays beat's sweep, so it judges a "sending" row stale as the workers do."""
     from tests.notifications.workers import Workers
 
-    pool = Workers(tmp_path)
+    pool = Workers(tmp_path, sending_timeout=3)
+    settings.NOTIFICATIONS_SENDING_TIMEOUT = 3
     yield pool
     pool.close()
