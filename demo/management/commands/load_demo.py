@@ -19,5 +19,5 @@ class Command(BaseCommand):
             for name in DEMO_MODULES:
                 importlib.import_module(name).load(self.stdout)
         self.stdout.write(self.style.SUCCESS(
-            "Demo ready: every user's password is fianza-demo-2026; approvers and the program "
-            "administrator use a backup code demo-0001 ... demo-0010 as their second factor."))
+            "Demo ready: every user's password is fianza-demo-2026; every user signs in with a "
+            "second factor: choose a backup code, demo-0001 ... demo-0010 (each once)."))
