@@ -8,6 +8,9 @@ class ObligationsConfig(AppConfig):
     verbose_name = _("Obligations after release")
 
     def ready(self):
+        from core.timeline import register_timeline_provider
         from obligations.home import register_home_panels
+        from obligations.selectors import obligations_timeline
 
         register_home_panels()
+        register_timeline_provider(obligations_timeline)

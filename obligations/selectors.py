@@ -98,3 +98,21 @@ def bond_obligations(user, bond, *, now=None):
         "can_record": may_record(user, bond),
         "today": today,
     }
+
+
+def obligations_timeline(beneficiary_ids):
+    """Hearings and check-ins of these people's bonds, unscoped: core shows them in full to the
+    bond's consulate and reduced to kind and date elsewhere."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from core.timeline import TimelineEntry
+
+    appearances = (Appearance.objects.filter(bond__beneficiary_id__in=beneficiary_ids)
+                   .select_related("bond"))
+    return [TimelineEntry(date=a.scheduled_for, kind_label=_("Hearing or check-in"),
+                          consulate_id=a.bond.consulate_id,
+                          title=f"{a.get_kind_display()} · {a.place}",
+                          state_label=str(a.get_state_display()),
+                          url=reverse("obligations:bond", args=[a.bond_id]))
+            for a in appearances]

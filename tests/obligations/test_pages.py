@@ -107,3 +107,11 @@ def test_csv_import_refuses_another_tenants_bond(world, bond):
         response = client_for(world.officer_b).post(reverse("obligations:import"),
                                                     {"file": _csv(header + row)})
     assert response.status_code == 200 and not Appearance.objects.exists()
+
+
+def test_hearings_are_on_the_persons_timeline_with_a_link_to_the_bond(world, bond):
+    hearing(world.officer_a, bond, day=D(2026, 2, 5), place="Chicago Immigration Court")
+    page = client_for(world.officer_a).get(
+        reverse("core:beneficiary_detail", args=[bond.beneficiary_id])).content.decode()
+    assert "Chicago Immigration Court" in page
+    assert reverse("obligations:bond", args=[bond.pk]) in page
