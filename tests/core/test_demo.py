@@ -64,3 +64,18 @@ def test_demo_users_get_the_import_and_export_permissions_of_their_role(db):
     assert User.objects.get(username="finanzas.chicago").has_perm("ledger.export_transfer")
     assert not User.objects.get(username="socio.midwest").user_permissions.exists()
     assert admin.user_permissions.count() == 6  # granted once, whatever the runs
+
+
+def test_the_demo_family_page_says_where_people_are(db, frozen_clock):
+    from core.models_people import PersonLocation
+    from tests.public.conftest import lookup
+
+    call_command("load_demo")
+    call_command("load_demo")
+    held = Beneficiary.objects.get(given_names="Miguel Ángel", family_names="Jiménez Ruiz")
+    back = Beneficiary.objects.get(given_names="Verónica", family_names="Díaz Castillo")
+    assert PersonLocation.objects.filter(beneficiary__in=[held, back]).count() == 2
+    html = lookup(held.reference, held.date_of_birth).content.decode()
+    assert "Adelanto ICE Processing Center, Adelanto, CA" in html
+    html = lookup(back.reference, back.date_of_birth, address="198.51.100.30").content.decode()
+    assert "Módulo de repatriación El Chaparral, Tijuana" in html

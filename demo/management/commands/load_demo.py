@@ -5,8 +5,8 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-DEMO_MODULES = ("core.demo", "bondfund.demo", "grants.demo", "payments.demo",
-                "pale.demo", "obligations.demo")
+DEMO_MODULES = ("core.demo", "core.demo_people", "bondfund.demo", "grants.demo",
+                "payments.demo", "pale.demo", "obligations.demo")
 
 
 class Command(BaseCommand):
