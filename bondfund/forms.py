@@ -13,7 +13,7 @@ from bondfund.models import (
     DocumentKind,
     IneligibleReason,
 )
-from casework.forms import CommentForm, ReasonForm  # noqa: F401 - the shared step forms
+from casework.forms import CommentForm, ReasonForm, second_person_pays_above_field  # noqa: F401 - the shared step forms
 from core.approvals import validate_tiers
 from core.models import Consulate, PartnerOrganization
 from core.uploads import CheckedFileField
@@ -130,6 +130,7 @@ class ProgramForm(forms.Form):
                     "(e.g. 10000, 2)."))
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput)
+    second_person_pays_above = second_person_pays_above_field()
     eligibility = forms.CharField(
         label=_("Eligibility checklist"), required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

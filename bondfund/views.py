@@ -265,7 +265,8 @@ def program_create(request):
                 total_budget=Money(data["total_budget"], "USD"),
                 per_case_maximum=Money(data["per_case_maximum"], "USD"),
                 approval_tiers=data["approval_tiers"], starts_on=data["starts_on"],
-                ends_on=data["ends_on"], questions=data["eligibility"])
+                ends_on=data["ends_on"], questions=data["eligibility"],
+                second_person_pays_above=data["second_person_pays_above"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

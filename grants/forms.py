@@ -5,7 +5,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms import CommentForm, ReasonForm  # noqa: F401 - the shared step forms
+from casework.forms import (  # noqa: F401 - the shared step forms
+    CommentForm,
+    ReasonForm,
+    second_person_pays_above_field,
+)
 from core.approvals import validate_tiers
 from core.models import Consulate, PartnerOrganization
 from core.uploads import CheckedFileField
@@ -135,6 +139,7 @@ class ProgramForm(forms.Form):
         widget=forms.CheckboxSelectMultiple)
     waiting_period_days = forms.IntegerField(label=_("Waiting period (days)"), min_value=0,
                                              initial=0)
+    second_person_pays_above = second_person_pays_above_field()
     questions = forms.CharField(
         label=_("Eligibility questions"), required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -267,12 +267,15 @@ def test_program_created_and_allocated_through_the_pages(world):
     response = admin.post(reverse("bondfund:program_create"), {
         "name": "Programa Houston", "total_budget": "50000", "per_case_maximum": "20000",
         "approval_tiers": "10000, 2", "starts_on": "2025-01-01",
+        "second_person_pays_above": "0",
         "eligibility": "No criminal record? | yes | Excluded with a record",
     })
     assert response.status_code == 302
     from bondfund.models import BondProgram
     program = BondProgram.objects.get(name="Programa Houston")
     assert program.approval_tiers == [{"above": "10000", "approvals": 2}]
+    # Set on the page: every payment of this program needs a second person to release it.
+    assert program.second_person_pays_above == 0
     admin.post(reverse("bondfund:program_budget", args=[program.pk, "consulate"]),
                {"consulate-consulate": world.consulate_a.pk, "consulate-amount": "60000"})
     pos = ledger_selectors.budget_position(program=program.ledger_ref, currency="USD",
