@@ -52,4 +52,4 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 messages:
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=tests --no-obsolete
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=tests --ignore=node_modules --ignore=staticfiles --ignore=benchmarks --no-obsolete
