@@ -15,8 +15,8 @@ database given (flushed).
 import os
 import sys
 
-# Run as a script, this file's folder comes first on the path and its name hides the
-# standard library's `queue` (which redis and kombu import): put the project root there.
+# Run as a script, this file's folder comes first on the path, where a script named like a
+# standard module would hide it: put the project root there instead.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [os.path.dirname(_HERE)] + [p for p in sys.path
                                           if os.path.abspath(p or ".") != _HERE]
