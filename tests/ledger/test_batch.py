@@ -20,24 +20,6 @@ from tests.ledger.factories import AccountFactory, LimitedAccountFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def source():
-    return AccountFactory(name="Source")
-
-
-@pytest.fixture
-def wallet(source):
-    wallet = LimitedAccountFactory(name="Wallet")
-    services.transfer_create(key="seed", debit_account_id=source.pk, credit_account_id=wallet.pk,
-                             amount=1_000, code="fund")
-    return wallet
-
-
-@pytest.fixture
-def sink():
-    return AccountFactory(name="Sink")
-
-
 def pay(key, wallet, sink, amount, **extra):
     return TransferSpec(id=key, debit_account_id=wallet.pk, credit_account_id=sink.pk,
                         amount=amount, code="disburse", **extra)

@@ -14,27 +14,9 @@ from ledger.exceptions import (
 from ledger.models import Account, Transfer
 from ledger.services import TransferSpec
 from ledger.verify import verify
-from tests.ledger.factories import AccountFactory, LimitedAccountFactory
+from tests.ledger.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def source():
-    return AccountFactory(name="Source")
-
-
-@pytest.fixture
-def wallet(source):
-    wallet = LimitedAccountFactory(name="Wallet")
-    services.transfer_create(key="seed", debit_account_id=source.pk, credit_account_id=wallet.pk,
-                             amount=1_000, code="fund")
-    return wallet
-
-
-@pytest.fixture
-def sink():
-    return AccountFactory(name="Sink")
 
 
 def counters(account):
