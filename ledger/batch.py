@@ -193,7 +193,7 @@ def _row(spec, accounts, linked, created_at):
         spec.user_data, spec.reference, spec.actor_id, spec.memo, created_at,
         debit.credits_pending - debit.debits_pending, debit.credits_posted - debit.debits_posted,
         credit.credits_pending - credit.debits_pending,
-        credit.credits_posted - credit.debits_posted])
+        credit.credits_posted - credit.debits_posted, services.effective_or(created_at)])
 
 
 def _lock(specs, refs):
@@ -238,7 +238,7 @@ _COLUMNS = services._TRANSFER_COLUMNS
 _ATTRS = services._TRANSFER_ATTRS
 _TYPES = {"amount": "bigint", "pending": "boolean", "post_pending": "boolean",
           "void_pending": "boolean", "user_data": "bigint", "actor_id": "integer",
-          "created_at": "timestamptz", "debit_account_id": "bigint",
+          "created_at": "timestamptz", "effective_at": "timestamptz", "debit_account_id": "bigint",
           "credit_account_id": "bigint", "debit_pending_after": "bigint",
           "debit_posted_after": "bigint", "credit_pending_after": "bigint",
           "credit_posted_after": "bigint"}

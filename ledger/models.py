@@ -7,6 +7,7 @@ at most once. On PostgreSQL a trigger (migration 0002) refuses UPDATE, DELETE an
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,9 @@ class Book(models.TextChoices):
 class Currency(models.TextChoices):
     USD = "USD", "USD"
     MXN = "MXN", "MXN"
+    # Not money: head counts. A program's people cap is an account in this unit, so a
+    # reservation of one person is limited and raced exactly like a reservation of dollars.
+    PEOPLE = "PPL", _("people")
 
 
 class TransferCode(models.TextChoices):
@@ -162,6 +166,9 @@ class Transfer(models.Model):
     debit_posted_after = models.BigIntegerField(default=0)
     credit_pending_after = models.BigIntegerField(default=0)
     credit_posted_after = models.BigIntegerField(default=0)
+    # When the movement happened in the world, which may precede its recording (a 2025 bond
+    # imported in 2026). Periods in reports read this; statements and audit read created_at.
+    effective_at = models.DateTimeField(_("effective at"), default=timezone.now, db_default=Now())
 
     objects = TransferQuerySet.as_manager()
 
@@ -174,6 +181,11 @@ class Transfer(models.Model):
             models.Index(fields=["debit_account", "created_at", "id"], name="transfer_debit_idx"),
             models.Index(fields=["credit_account", "created_at", "id"],
                          name="transfer_credit_idx"),
+            # A report period's sums read each account's transfers by when they took effect.
+            models.Index(fields=["debit_account", "effective_at"],
+                         name="transfer_debit_effective_idx"),
+            models.Index(fields=["credit_account", "effective_at"],
+                         name="transfer_credit_effective_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="transfer_amount_not_negative",

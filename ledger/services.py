@@ -17,6 +17,8 @@ savepoint: a refusal is raised before any write.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cache
@@ -45,6 +47,29 @@ COUNTERS = ("debits_pending", "debits_posted", "credits_pending", "credits_poste
 CONTENT_FIELDS = ("debit_account_id", "credit_account_id", "amount", "currency", "code",
                   "pending", "post_pending", "void_pending", "pending_id", "reversal_of_id",
                   "user_data", "reference")
+
+# The instant the transfers being created took effect in the world, when that is not the
+# instant they are recorded (a historical case replayed): set by `effective`.
+_EFFECTIVE_AT: ContextVar = ContextVar("ledger_effective_at", default=None)
+
+
+@contextmanager
+def effective(instant):
+    """Every transfer created inside takes effect at `instant` (an aware datetime), recorded
+    now: its created_at is the recording clock, its effective_at this instant. Outside,
+    effective_at equals created_at."""
+    if instant is None or timezone.is_naive(instant):
+        raise ValueError("effective() needs an aware datetime")
+    token = _EFFECTIVE_AT.set(instant)
+    try:
+        yield instant
+    finally:
+        _EFFECTIVE_AT.reset(token)
+
+
+def effective_or(recorded_at):
+    """The effective instant of a transfer recorded at `recorded_at`."""
+    return _EFFECTIVE_AT.get() or recorded_at
 
 
 @dataclass(frozen=True)
@@ -382,6 +407,7 @@ def _row(spec, accounts, linked, created_at):
         debit_posted_after=debit.credits_posted - debit.debits_posted,
         credit_pending_after=credit.credits_pending - credit.debits_pending,
         credit_posted_after=credit.credits_posted - credit.debits_posted,
+        effective_at=effective_or(created_at),
     )
 
 
@@ -426,7 +452,7 @@ _TRANSFER_COLUMNS = (
     "id", "debit_account_id", "credit_account_id", "amount", "currency", "code", "pending",
     "post_pending", "void_pending", "pending_id", "reversal_of_id", "linked", "user_data",
     "reference", "actor_id", "memo", "created_at", "debit_pending_after", "debit_posted_after",
-    "credit_pending_after", "credit_posted_after")
+    "credit_pending_after", "credit_posted_after", "effective_at")
 _TRANSFER_ATTRS = tuple("pending_transfer_id" if c == "pending_id" else c
                         for c in _TRANSFER_COLUMNS)
 _write_sql_cache = {}
@@ -553,7 +579,7 @@ _LOCKED_COLUMNS = ", ".join(f'"{f.column}"' for f in _ACCOUNT_FIELDS)
 _PARAM_TYPES = {"key": "varchar", "d": "bigint", "c": "bigint", "amount": "bigint",
                 "currency": "varchar", "code": "varchar", "pending": "boolean",
                 "linked": "varchar", "user_data": "bigint", "reference": "varchar",
-                "actor_id": "integer", "memo": "varchar"}
+                "actor_id": "integer", "memo": "varchar", "effective_at": "timestamptz"}
 
 
 def _p(name):
@@ -571,7 +597,7 @@ WITH lk AS MATERIALIZED (
     SELECT {_LOCKED_COLUMNS} FROM ledger_account
     WHERE id IN ({_p("d")}, {_p("c")}) ORDER BY id FOR UPDATE
 ), nw AS MATERIALIZED (
-    SELECT id, currency, debits_must_not_exceed_credits AS dl,
+    SELECT id, currency, debits_must_not_exceed_credits AS dl, clock_timestamp() AS at,
         credits_must_not_exceed_debits AS cl,
         {", ".join(f"{_delta(*c.split('_'))} AS d_{c}" for c in COUNTERS)},
         {", ".join(f"{c} + {_delta(*c.split('_'))} AS {c}" for c in COUNTERS)}
@@ -586,9 +612,10 @@ WITH lk AS MATERIALIZED (
     INSERT INTO ledger_transfer ({", ".join(_TRANSFER_COLUMNS)})
     SELECT {_p("key")}, d.id, c.id, {_p("amount")}, d.currency, {_p("code")},
         {_p("pending")}, false, false, NULL, NULL, {_p("linked")}, {_p("user_data")},
-        {_p("reference")}, {_p("actor_id")}, {_p("memo")}, clock_timestamp(),
+        {_p("reference")}, {_p("actor_id")}, {_p("memo")}, greatest(d.at, c.at),
         d.credits_pending - d.debits_pending, d.credits_posted - d.debits_posted,
-        c.credits_pending - c.debits_pending, c.credits_posted - c.debits_posted
+        c.credits_pending - c.debits_pending, c.credits_posted - c.debits_posted,
+        coalesce({_p("effective_at")}, greatest(d.at, c.at))
     FROM ok, nw AS d, nw AS c
     WHERE ok.ok AND d.id = {_p("d")} AND c.id = {_p("c")}
     ON CONFLICT (id) DO NOTHING
@@ -624,7 +651,8 @@ def _create_plain_postgresql(spec, linked):
     params = {"key": spec.id, "d": spec.debit_account_id, "c": spec.credit_account_id,
               "amount": spec.amount, "currency": spec.currency, "code": spec.code,
               "pending": spec.pending, "linked": linked, "user_data": spec.user_data,
-              "reference": spec.reference, "actor_id": spec.actor_id, "memo": spec.memo}
+              "reference": spec.reference, "actor_id": spec.actor_id, "memo": spec.memo,
+              "effective_at": _EFFECTIVE_AT.get()}
     with _prepared_cursor() as cursor:
         cursor.execute(_PLAIN_SQL, params)
         found = cursor.fetchall()
@@ -706,7 +734,7 @@ def _plain_row(spec, linked, created_at, locked):
         spec.id, spec.debit_account_id, spec.credit_account_id, spec.amount, currency,
         spec.code, spec.pending, False, False, None, None, linked, spec.user_data,
         spec.reference, spec.actor_id, spec.memo, created_at, debit[0], debit[1], credit[0],
-        credit[1]])
+        credit[1], effective_or(created_at)])
 
 
 _CURRENCY = [f.attname for f in _ACCOUNT_FIELDS].index("currency")
