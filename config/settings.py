@@ -222,8 +222,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An unacknowledged task (its worker died) goes back to the queue after this many seconds.
+# kombu looks for such tasks every interval x throttle seconds (10 x 10 by default, so a
+# redelivery could wait 100 s past the timeout); here every interval.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(env_str("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
 }
 # Every app adds its scheduled jobs here; each job is safe to run twice.
 CELERY_BEAT_SCHEDULE = {

@@ -47,6 +47,7 @@ class Workers:
             "FIANZA_TEST_TWILIO_HTTP_CLIENT": "tests.notifications.fake_twilio.FileFakeTwilio",
             "FAKE_TWILIO_DIR": str(self.dir),
             "CELERY_VISIBILITY_TIMEOUT": "5",
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "FIANZA_NOTIFICATIONS_SENDING_TIMEOUT": str(sending_timeout),
             "PYTHONPATH": str(ROOT),
         }
