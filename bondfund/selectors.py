@@ -9,6 +9,7 @@ from bondfund.models import BondApproval, BondProgram, BondRequest, State
 from core.models import AuditEvent, Beneficiary, Consulate, PartnerOrganization, Role
 from core.money import from_minor
 from core.tenancy import Scope
+from core.timezones import local_today
 from ledger import selectors as ledger_selectors
 from payments.models import Disbursement
 
@@ -136,11 +137,13 @@ def refunds_due_visible_to(user):
         "cancelled_on", "id")
 
 
-def with_days_due(requests):
-    """Mark each request (a page of refunds due) with how long its refund has been due."""
-    today = timezone.localdate()
+def with_days_due(requests, *, now=None):
+    """Mark each request (a page of refunds due) with how long its refund has been due, in
+    days of its consulate's calendar."""
+    now = now or timezone.now()
     rows = list(requests)
     for bond in rows:
+        today = local_today(bond.consulate, now=now)
         bond.days_due = (today - bond.cancelled_on).days if bond.cancelled_on else None
         bond.overdue = bond.days_due is not None and bond.days_due > OVERDUE_REFUND_DAYS
     return rows

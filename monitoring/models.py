@@ -80,7 +80,3 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.reference}"
-
-    @property
-    def days_late(self):
-        return (timezone.localdate() - self.due_on).days
