@@ -1,38 +1,16 @@
 """Real concurrency on PostgreSQL: each thread on its own connection."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from core import services
 from core.models import AuditEvent, Beneficiary
+from tests.casework.threads import run_at_once
 from tests.core.factories import BeneficiaryFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(fns):
-    barrier = threading.Barrier(len(fns))
-    results = [None] * len(fns)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_concurrent_creations_get_distinct_consecutive_references(world):
@@ -44,7 +22,7 @@ def test_concurrent_creations_get_distinct_consecutive_references(world):
             a_number=f"{310000000 + n:09d}",
         ).reference
 
-    references = run_together([create(n) for n in range(8)])
+    references = run_at_once([create(n) for n in range(8)])
     assert all(isinstance(r, str) for r in references), references
     numbers = sorted(int(r.rsplit("-", 1)[1]) for r in references)
     assert numbers == list(range(1, 9))
@@ -58,7 +36,7 @@ def test_two_admins_merging_the_same_duplicate_at_once_merge_it_once(world):
         return services.beneficiary_merge(actor=world.admin, survivor_id=world.ben_a.pk,
                                           duplicate_id=dup.pk)
 
-    results = run_together([merge, merge])
+    results = run_at_once([merge, merge])
     assert sum(isinstance(r, Beneficiary) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     assert AuditEvent.objects.filter(action="beneficiary.merge").count() == 1
@@ -72,7 +50,7 @@ def test_the_same_a_number_registered_twice_at_once_is_stored_once(world):
             date_of_birth=datetime.date(1990, 1, 1), a_number="320000001",
         )
 
-    results = run_together([create(world.consulate_a, world.officer_a),
+    results = run_at_once([create(world.consulate_a, world.officer_a),
                             create(world.consulate_b, world.officer_b)])
     assert sum(isinstance(r, Beneficiary) for r in results) == 1
     assert Beneficiary.objects.filter(a_number="320000001").count() == 1
