@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "demo",
     "health_check",
     "ops",
+    "administration",  # last: its post_migrate needs every app's permissions
 ]
 
 MIDDLEWARE = [

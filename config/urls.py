@@ -16,4 +16,5 @@ urlpatterns = [
     path("obligations/", include("obligations.urls")),
     path("", include("public.urls")),  # the family lookup at /status/, staff cards
     path("healthz/", include("ops.urls")),
+    path("administration/", include("administration.urls")),
 ]

@@ -65,8 +65,8 @@ class FamilyContactInline(admin.TabularInline):
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(ExportMixin, admin.ModelAdmin):
-    """Beneficiaries are created and merged through the application (duplicate checks,
-    case references, audit); the admin reads and corrects contact details. Its export
+    """Beneficiaries are created, corrected and merged through the application (duplicate
+    checks, case references, consent, audit); the admin only reads them. Its export
     (permission core.export_beneficiary) leaves every cell neutralised. It has no import:
     files come in only through the application's checked import (/imports/beneficiaries/),
     which bounds their size, checks their content and deletes them when the job ends."""

@@ -8,7 +8,7 @@ from tests.access import FOREIGN_NAMES, LOGIN
 from tests.helpers import sign_in
 
 APPS = ("core", "ledger", "bondfund", "grants", "payments", "pale", "public", "monitoring",
-        "obligations", "notifications")
+        "obligations", "notifications", "administration")
 
 
 def project_url_names():
