@@ -1,6 +1,7 @@
 """Input validation only; the services decide what is allowed."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,14 +16,20 @@ from bondfund.models import (
 )
 from casework.forms import CommentForm, ReasonForm, second_person_pays_above_field  # noqa: F401 - the shared step forms
 from core.approvals import validate_tiers
-from core.models import Consulate, PartnerOrganization
+from core.models import Consulate, ConsulateTimeZone, PartnerOrganization
+from core.timezones import local_today
 from core.uploads import CheckedFileField
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class DateInput(forms.DateInput):
+    """<input type="date"> reads and writes ISO dates whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 def amount_field(label, **kwargs):
@@ -52,11 +59,26 @@ class BondRequestForm(forms.Form):
         self.program = program
         self.fields["obligor"].queryset = obligors
         self.questions = list(program.eligibility_questions.all())
-        for q in self.questions:
+        for q in self.questions:  # the officer records the facts; the rule is not shown
             self.fields[f"q_{q.pk}"] = forms.ChoiceField(
-                label=q.text, choices=YES_NO, widget=forms.RadioSelect, required=False,
-                help_text=_("Qualifying answer: %(answer)s")
-                % {"answer": _("Yes") if q.qualifying_answer else _("No")})
+                label=q.text, choices=YES_NO, widget=forms.RadioSelect, required=False)
+
+    SECTIONS = (
+        ("detention", _("The detention"), ("facility", "detained_on")),
+        ("decision", _("The bond decision"),
+         ("authority", "decided_on", "judge_or_court", "amount", "bond_type", "conditions")),
+        ("obligor", _("The obligor"), ("obligor",)),
+    )
+
+    def sections(self):
+        """(id, legend, bound fields) in the order an officer learns the facts; the
+        program's eligibility checklist comes last."""
+        sections = [(key, legend, [self[name] for name in names])
+                    for key, legend, names in self.SECTIONS]
+        if self.questions:
+            sections.append(("eligibility", _("Eligibility"),
+                             [self[f"q_{q.pk}"] for q in self.questions]))
+        return sections
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -173,34 +195,66 @@ class IneligibleForm(CommentForm):
                                choices=IneligibleReason.choices)
 
 
-class StayForm(CommentForm):
+def latest_today(*, now=None):
+    """The latest calendar date anywhere in the consular network now: a date after it is in
+    the future at every consulate. The service then checks the case's own consulate."""
+    return max(local_today(SimpleNamespace(time_zone=name), now=now)
+               for name in ConsulateTimeZone.values)
+
+
+class PastDatesForm(CommentForm):
+    """A step that records something that already happened: its dates cannot be ahead."""
+
+    past_dates: tuple = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        today = latest_today()
+        for name in self.past_dates:
+            day = cleaned.get(name)
+            if day is not None and day > today:
+                self.add_error(name, _("This date is in the future: give the date it "
+                                       "happened."))
+        return cleaned
+
+
+class StayForm(PastDatesForm):
+    past_dates = ("filed_on",)
     filed_on = forms.DateField(label=_("EOIR-43 filed on"), widget=DateInput)
 
 
-class PostingForm(CommentForm):
+class PostingForm(PastDatesForm):
+    past_dates = ("posted_on",)
     posted_on = forms.DateField(label=_("Posted with ICE on"), widget=DateInput)
     receipt = CheckedFileField(label=_("I-305 receipt (PDF, JPEG or PNG, up to 10 MB)"))
 
 
-class ReleaseForm(CommentForm):
+class ReleaseForm(PastDatesForm):
+    past_dates = ("released_on",)
     released_on = forms.DateField(label=_("Released on"), widget=DateInput)
     document = CheckedFileField(label=_("Release confirmation (PDF, JPEG or PNG)"))
 
 
-class CancelForm(CommentForm):
+class CancelForm(PastDatesForm):
+    past_dates = ("cancelled_on",)
     cancelled_on = forms.DateField(label=_("Cancelled on (I-391 date)"), widget=DateInput)
     document = CheckedFileField(label=_("I-391 notice (PDF, JPEG or PNG)"), required=False)
 
 
-class BreachForm(CommentForm):
+class BreachForm(PastDatesForm):
+    past_dates = ("breached_on",)
     breached_on = forms.DateField(label=_("I-323 breach notice date"), widget=DateInput)
     document = CheckedFileField(label=_("I-323 notice (PDF, JPEG or PNG)"), required=False)
 
 
-class RefundForm(CommentForm):
+class RefundForm(PastDatesForm):
+    past_dates = ("refunded_on",)
     principal = amount_field(_("Principal returned (USD)"), min_value=Decimal("0"))
     interest = amount_field(_("Interest returned (USD)"), min_value=Decimal("0"))
     refunded_on = forms.DateField(label=_("Returned to the fund on"), widget=DateInput)
+    confirm_shortfall = forms.BooleanField(
+        label=_("I confirm these amounts although they are less than expected; the "
+                "difference stays owed to the fund."), required=False)
 
 
 class DocumentForm(forms.Form):

@@ -65,3 +65,27 @@ def expected_interest(principal, start, end, rates=None):
     total = sum((principal.amount * s.rate / 100 * s.days / DAYS_IN_YEAR for s in segments),
                 Decimal(0))
     return Money(total.quantize(CENT, ROUND_HALF_UP), principal.currency)
+
+
+@dataclass(frozen=True)
+class RefundExpected:
+    """What DHS owes back on a bond: the principal paid and the interest to its end."""
+
+    principal: Money
+    interest: Money | None  # None when the rate table does not cover the period
+
+
+def refund_expected(bond, *, end=None, rates=None) -> RefundExpected | None:
+    """Principal and interest expected for a bond ending on `end` (its cancellation, or its
+    breach: the obligor gets the interest either way); None before it was posted."""
+    end = end or bond.cancelled_on or bond.breached_on
+    if not (bond.disbursed_amount and bond.posted_on and end):
+        return None
+    return RefundExpected(bond.disbursed_amount,
+                          expected_interest(bond.disbursed_amount, bond.posted_on, end, rates))
+
+
+def treasury_rates() -> list:
+    """The whole rate table, read once for a list of bonds."""
+    return list(TreasuryRate.objects.order_by("effective_on")
+                .values_list("effective_on", "rate_percent"))

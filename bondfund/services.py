@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from bondfund.interest import refund_expected
 from bondfund.kind import BOND
 from bondfund.models import BondDocument, BondRequest, DocumentKind, IneligibleReason, State
 from bondfund.permissions import (
@@ -25,6 +26,7 @@ from bondfund.services_drafts import (  # noqa: F401 - the app's services, in on
     bond_requests_import,
     check_bond_amount,
     eligibility_problems,
+    submission_problems,
 )
 from bondfund.services_programs import program_budget_change, program_create  # noqa: F401
 from casework.approvals import case_sign, case_unsubmit
@@ -42,7 +44,7 @@ from casework.steps import (
 )
 from core.models import PartnerOrganization, User
 from core.money import to_minor
-from core.timezones import fund_today
+from core.timezones import fund_today, local_today
 from ledger import funds
 from payments.models import Disbursement
 
@@ -62,12 +64,9 @@ def bond_request_submit(*, actor: User, request_id: int, comment: str = "") -> B
         bond = case_lock(BOND, request_id)
         require(is_officer(actor, bond))
         require_state(bond, State.DRAFT)
-        problems = eligibility_problems(bond)
-        if not bond.program.is_open_on(fund_today()):
-            problems.append(_("The program is not open today."))
+        problems = submission_problems(bond, today=fund_today())
         if problems:
             raise ValidationError(problems)
-        check_bond_amount(bond)
         return case_transition(BOND, bond, "submit", actor=actor, comment=comment,
                                notify_users=_people(bond, "approvers"), by=actor)
 
@@ -128,6 +127,7 @@ def bond_request_stay(*, actor: User, request_id: int, filed_on, comment: str = 
         bond = case_lock(BOND, request_id)
         require(is_finance(actor, bond))
         require_state(bond, State.APPROVED)
+        check_not_future(bond, filed_on)
         payment_stop(payment, actor=actor, reason=comment)
         return case_transition(BOND, bond, "stay", actor=actor, comment=comment,
                                changes={"eoir43_filed_on": filed_on},
@@ -180,6 +180,7 @@ def bond_request_confirm_posting(*, actor: User, request_id: int, posted_on, rec
     with transaction.atomic():
         bond = case_lock(BOND, request_id)
         require(is_obligor_staff(actor, bond))
+        check_not_future(bond, posted_on)
         case_transition(BOND, bond, "confirm_posting", actor=actor, comment=comment,
                         changes={"posted_on": posted_on},
                         notify_users=_people(bond, "officers", "approvers"), posted_on=posted_on)
@@ -195,6 +196,9 @@ def bond_request_confirm_release(*, actor: User, request_id: int, released_on, d
     with transaction.atomic():
         bond = case_lock(BOND, request_id)
         require(is_obligor_staff(actor, bond))
+        check_not_future(bond, released_on)
+        if bond.posted_on and released_on < bond.posted_on:
+            raise ValidationError(_("The release date is before the bond was posted."))
         case_transition(BOND, bond, "confirm_release", actor=actor, comment=comment,
                         changes={"released_on": released_on},
                         notify_users=_people(bond, "officers"), released_on=released_on)
@@ -208,6 +212,7 @@ def bond_request_cancel(*, actor: User, request_id: int, cancelled_on, document=
     with transaction.atomic():
         bond = case_lock(BOND, request_id)
         require(officer_or_obligor(actor, bond))
+        check_not_future(bond, cancelled_on)
         if bond.posted_on and cancelled_on < bond.posted_on:
             raise ValidationError(_("The cancellation date is before the bond was posted."))
         case_transition(BOND, bond, "cancel", actor=actor, comment=comment,
@@ -224,60 +229,117 @@ def bond_request_cancel(*, actor: User, request_id: int, cancelled_on, document=
 
 def bond_request_breach(*, actor: User, request_id: int, breached_on, document=None,
                         comment: str = "") -> BondRequest:
-    """ICE declared the bond breached (I-323); the obligor has 30 days to appeal."""
+    """ICE declared the bond breached (I-323); the obligor has 30 days to appeal. ICE keeps
+    the principal but still owes the interest to the breach date: that stays receivable."""
     with transaction.atomic():
         bond = case_lock(BOND, request_id)
         require(officer_or_obligor(actor, bond))
         require_state(bond, State.RELEASED)
+        check_not_future(bond, breached_on)
+        if bond.released_on and breached_on < bond.released_on:
+            raise ValidationError(_("The breach notice date is before the release."))
         bond.breached_on = breached_on
+        expected = refund_expected(bond, end=breached_on)
+        interest = to_minor(expected.interest) if expected and expected.interest else 0
         case_transition(BOND, bond, "breach", actor=actor, comment=comment,
                         changes={"breached_on": breached_on,
-                                 "appeal_deadline": bond.breach_appeal_deadline},
+                                 "appeal_deadline": bond.breach_appeal_deadline,
+                                 "interest_receivable": interest},
                         notify_users=_people(bond, "obligor", "approvers"),
                         breached_on=breached_on)
+        if interest:
+            funds.bond_interest(key=_key(bond, "interest"), amount=interest,
+                                reservation_key=bond.reservation_key, actor_id=actor.pk,
+                                reference=bond.reference)
         if document is not None:
             document_attach(BOND, bond, actor=actor, kind=DocumentKind.I323, checked=document)
         return bond
 
 
-def _refund_check(bond, principal, interest) -> None:
+def check_not_future(bond, day) -> None:
+    """A date of something that happened cannot be after today at the bond's consulate."""
+    today = local_today(bond.consulate)
+    if day is not None and day > today:
+        raise ValidationError(_("%(day)s has not come yet at the consulate (today is "
+                                "%(today)s there): a date of something that happened cannot "
+                                "be in the future.") % {"day": day, "today": today})
+
+
+def refund_shortfall(bond, principal, interest):
+    """(principal short, interest short) against what is expected, as Money, or None when
+    the amounts are at least what is expected (or the interest cannot be known)."""
+    expected = refund_expected(bond)
+    if expected is None:
+        return None
+    zero = expected.principal * 0
+    principal_short = max(expected.principal - principal, zero)
+    interest_short = zero
+    if expected.interest is not None and interest < expected.interest:
+        interest_short = expected.interest - interest
+    if principal_short.amount == 0 and interest_short.amount == 0:
+        return None
+    return principal_short, interest_short
+
+
+def _refund_check(bond, principal, interest, confirm_shortfall) -> None:
     currency = bond.program.currency
     if str(principal.currency) != currency or str(interest.currency) != currency:
         raise ValidationError(_("Amounts are in %(currency)s.") % {"currency": currency})
-    if principal != bond.disbursed_amount:
-        raise ValidationError(_("The principal returned must be the %(amount)s paid for "
-                                "the bond.") % {"amount": bond.disbursed_amount})
-    if interest.amount < 0:
-        raise ValidationError(_("Interest cannot be negative."))
+    if principal.amount < 0 or interest.amount < 0:
+        raise ValidationError(_("Amounts cannot be negative."))
+    if principal > bond.disbursed_amount:
+        raise ValidationError(_("The principal returned cannot be more than the %(amount)s "
+                                "paid for the bond.") % {"amount": bond.disbursed_amount})
+    if not (principal.amount or interest.amount):
+        raise ValidationError(_("Nothing was returned: record the refund when it comes back."))
+    short = refund_shortfall(bond, principal, interest)
+    if short and not confirm_shortfall:
+        raise ValidationError(_("%(total)s less than expected (principal %(principal)s short, "
+                                "interest %(interest)s short). Confirm to record it anyway: "
+                                "the difference stays owed to the fund.")
+                              % {"total": short[0] + short[1], "principal": short[0],
+                                 "interest": short[1]})
 
 
 def bond_request_record_refund(*, actor: User, request_id: int, principal, interest,
-                               refunded_on, comment: str = "") -> BondRequest:
-    """ICE refunded the obligor, who returned principal and interest to the fund."""
+                               refunded_on, comment: str = "",
+                               confirm_shortfall: bool = False) -> BondRequest:
+    """ICE refunded the obligor, who returned principal and interest to the fund. Less than
+    expected needs `confirm_shortfall`; what is missing stays receivable."""
     with transaction.atomic():
         bond = case_lock(BOND, request_id)
         require(obligor_or_finance(actor, bond))
         require_state(bond, State.REFUND_DUE)
-        _refund_check(bond, principal, interest)
+        check_not_future(bond, refunded_on)
+        _refund_check(bond, principal, interest, confirm_shortfall)
+        expected = refund_expected(bond)
+        owed = to_minor(expected.interest) if expected and expected.interest else 0
         case_transition(BOND, bond, "record_refund", actor=actor, comment=comment,
-                        changes={"principal": principal, "interest": interest},
+                        changes={"principal": principal, "interest": interest,
+                                 "interest_expected": owed},
                         notify_users=_people(bond, "officers", "approvers"),
                         principal=principal, interest=interest, refunded_on=refunded_on)
         ref = {"reservation_key": bond.reservation_key, "actor_id": actor.pk,
                "reference": bond.reference}
         interest_minor = to_minor(interest)
-        if interest_minor:
-            funds.bond_interest(key=_key(bond, "interest"), amount=interest_minor, **ref)
+        if max(owed, interest_minor):
+            funds.bond_interest(key=_key(bond, "interest"), amount=max(owed, interest_minor),
+                                **ref)
         funds.refund_returned(key=_key(bond, "refund"), principal=to_minor(principal),
                               interest=interest_minor, **ref)
         return bond
 
 
 def bond_request_write_off(*, actor: User, request_id: int, comment: str) -> BondRequest:
+    """The principal is lost; the interest to the breach date stays receivable."""
     with transaction.atomic():
         bond = case_lock(BOND, request_id)
         require(is_finance(actor, bond))
         require_comment(comment, _("Say why the bond is written off."))
+        appeal = getattr(bond, "breach_appeal", None)
+        if appeal is not None and appeal.state in ("filed", "sustained"):
+            raise ValidationError(_("The breach appeal is %(state)s: the bond cannot be "
+                                    "written off.") % {"state": appeal.get_state_display()})
         case_transition(BOND, bond, "write_off", actor=actor, comment=comment,
                         notify_users=_people(bond, "officers"))
         funds.bond_forfeited(key=_key(bond, "forfeit"), reservation_key=bond.reservation_key,

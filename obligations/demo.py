@@ -1,8 +1,9 @@
 """Demo hearings and check-ins on the released Chicago bonds, entered through the services.
 
-Idempotent: a bond that already has appearances is left alone. Dates follow the day the demo
-is loaded (a hearing in three days, a check-in in ten), and one hearing two days ago waits
-for its outcome, so "this week" and "waiting to be recorded" both show something.
+Idempotent: a bond that already has appearances is left alone, an appeal is filed once.
+Dates follow the day the demo is loaded (a hearing in three days, a check-in in ten), and
+one hearing two days ago waits for its outcome, so "this week" and "waiting to be recorded"
+both show something.
 """
 
 import datetime
@@ -12,7 +13,7 @@ from django.utils import timezone
 from bondfund.models import BondRequest, State
 from core.models import User
 from core.timezones import local_today
-from obligations import services
+from obligations import bond_end, services
 from obligations.models import Appearance
 
 COURT = "Chicago Immigration Court, 525 W Van Buren St, Suite 500"
@@ -30,8 +31,25 @@ def load(stdout=None):
         if Appearance.objects.filter(bond=bond).exists():
             continue
         made += _plan(officer, bond, index)
+    appealed = _appeal(User.objects.filter(username="socio.midwest").first())
     if stdout is not None:
-        stdout.write(f"obligations: {made} new hearings and check-ins\n")
+        stdout.write(f"obligations: {made} new hearings and check-ins, "
+                     f"{appealed} breach appeal filed\n")
+
+
+def _appeal(partner_staff) -> int:
+    """The breached Chicago bond keeps its interest owed; its obligor filed the appeal five
+    days after the breach notice (or today, if that is sooner)."""
+    bond = (BondRequest.objects.filter(state=State.BREACHED, consulate__code="CHI",
+                                       breach_appeal__isnull=True)
+            .select_related("consulate").order_by("pk").first())
+    if partner_staff is None or bond is None:
+        return 0
+    filed_on = min(bond.breached_on + datetime.timedelta(days=5),
+                   local_today(bond.consulate, now=timezone.now()))
+    bond_end.appeal_file(actor=partner_staff, bond_id=bond.pk, filed_on=filed_on,
+                         comment="I-290B sent by courier with the proof of appearance.")
+    return 1
 
 
 def _plan(officer, bond, index) -> int:

@@ -55,3 +55,37 @@ class ImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AppealFileForm(forms.Form):
+    filed_on = forms.DateField(label=_("Appeal (I-290B) filed on"), widget=_DateInput)
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class AppealDecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("sustained", _("Sustained: the breach is overturned")),
+        ("dismissed", _("Dismissed: the breach stands"))])
+    decided_on = forms.DateField(label=_("Decided on"), widget=_DateInput)
+    comment = forms.CharField(label=_("Summary of the decision"), max_length=500)
+
+
+class StayOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect, choices=[
+        ("appealed", _("ICE appealed to the Board")),
+        ("lapsed", _("ICE did not appeal in time: the stay lapsed"))])
+    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=_DateInput)
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class ReceiptForm(forms.Form):
+    principal = forms.DecimalField(label=_("Principal received (USD)"), max_digits=14,
+                                   decimal_places=2, min_value=0, initial=0)
+    interest = forms.DecimalField(label=_("Interest received (USD)"), max_digits=14,
+                                  decimal_places=2, min_value=0, initial=0)
+    received_on = forms.DateField(label=_("Received on"), widget=_DateInput)
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

@@ -30,6 +30,25 @@ def appearances_panel(user) -> Panel:
     return Panel(title=_("Hearings and check-ins"), counts=tiles, order=12)
 
 
+def refunds_panel(user) -> Panel:
+    """Money owed back to the fund on bonds, and how much of it is overdue."""
+    from obligations.refunds import refunds_owed
+
+    rows = refunds_owed(user, now=timezone.now())
+    overdue = sum(1 for r in rows if r.days_overdue)
+    url = reverse("obligations:refunds")
+    tiles = (
+        Tile(len(rows), ngettext("bond with money owed to the fund",
+                                 "bonds with money owed to the fund", len(rows)), url),
+        Tile(overdue, ngettext("refund overdue", "refunds overdue", overdue),
+             f"{url}?overdue=1", urgent=bool(overdue)),
+    )
+    return Panel(title=_("Refunds owed to the fund"), counts=tiles, order=13)
+
+
 def register_home_panels() -> None:
     register(Role.CONSULATE_OFFICER, appearances_panel)
     register(Role.PARTNER_STAFF, appearances_panel)
+    for role in (Role.CONSULATE_OFFICER, Role.PARTNER_STAFF, Role.FINANCE_APPROVER,
+                 Role.PROGRAM_ADMIN, Role.AUDITOR):
+        register(role, refunds_panel)

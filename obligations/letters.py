@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from bondfund.models import State
 from core.audit import audit_record
-from core.pdf import render_pdf
+from core.documents import document_issue
 from core.pdf_common import money_text
 from core.timezones import local_today
 from obligations.services import may_record
@@ -16,8 +16,12 @@ from obligations.services import may_record
 LANGUAGE = "en"
 
 
+KIND = "refund_follow_up"
+
+
 def refund_follow_up_render(*, actor, bond, now=None) -> bytes:
-    """The letter for a bond the caller has scoped; its issue is an audit event."""
+    """The letter for a bond the caller has scoped, issued as a numbered document that can
+    be verified; its issue is an audit event on the bond's trail and on the document's."""
     if not may_record(actor, bond):
         raise PermissionDenied
     if bond.state != State.REFUND_DUE or bond.cancelled_on is None:
@@ -33,5 +37,8 @@ def refund_follow_up_render(*, actor, bond, now=None) -> bytes:
                "a_number": bond.beneficiary.a_number_display or "—"}
     with translation.override(LANGUAGE):
         title = _("Refund follow-up for bond %(reference)s") % {"reference": bond.reference}
-    return render_pdf("obligations/pdf_refund_letter.html", context, language=LANGUAGE,
-                      title=title)
+    _document, pdf = document_issue(
+        kind=KIND, obj=bond, consulate_id=bond.consulate_id, partner_id=bond.obligor_id,
+        template_name="obligations/pdf_refund_letter.html", context=context,
+        language=LANGUAGE, title=title, actor=actor)
+    return pdf

@@ -163,3 +163,119 @@ class ObligationRisk(models.Model):
     @property
     def is_open(self):
         return self.resolved_at is None
+
+
+class AppealState(models.TextChoices):
+    FILED = "filed", _("Filed, waiting for the decision")
+    SUSTAINED = "sustained", _("Sustained: the breach is overturned")
+    DISMISSED = "dismissed", _("Dismissed: the breach stands")
+
+
+class BreachAppeal(FSMModelMixin, models.Model):
+    """The obligor's appeal of a breach (Form I-290B), from filing to the decision."""
+
+    bond = models.OneToOneField(BondRequest, on_delete=models.PROTECT,
+                                related_name="breach_appeal", verbose_name=_("bond"))
+    state = FSMField(_("state"), max_length=10, choices=AppealState.choices,
+                     default=AppealState.FILED, protected=True)
+    filed_on = models.DateField(_("filed on (I-290B)"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    filed_at = models.DateTimeField(default=timezone.now, editable=False)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.CharField(_("decision"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("breach appeal")
+        verbose_name_plural = _("breach appeals")
+
+    def __str__(self):
+        return f"{self.bond.reference} · {self.get_state_display()}"
+
+    @transition(field=state, source=AppealState.FILED, target=AppealState.SUSTAINED)
+    def sustain(self, *, by, at, on, comment):
+        self._decide(by, at, on, comment)
+
+    @transition(field=state, source=AppealState.FILED, target=AppealState.DISMISSED)
+    def dismiss(self, *, by, at, on, comment):
+        self._decide(by, at, on, comment)
+
+    def _decide(self, by, at, on, comment):
+        self.decided_by, self.decided_at, self.decided_on = by, at, on
+        self.decision_comment = comment
+
+
+class StayState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for ICE's appeal")
+    APPEALED = "appealed", _("ICE appealed to the Board")
+    LAPSED = "lapsed", _("Lapsed: ICE did not appeal in time")
+
+
+class StayWatch(FSMModelMixin, models.Model):
+    """ICE's automatic stay (EOIR-43) of a judge's release order and its appeal deadline:
+    ICE must appeal within 10 business days of filing, counted at the bond's consulate."""
+
+    bond = models.ForeignKey(BondRequest, on_delete=models.PROTECT,
+                             related_name="stay_watches", verbose_name=_("bond"))
+    filed_on = models.DateField(_("EOIR-43 filed on"))
+    appeal_deadline = models.DateField(_("ICE's appeal deadline"))
+    state = FSMField(_("state"), max_length=10, choices=StayState.choices,
+                     default=StayState.WAITING, protected=True)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+        verbose_name = _("EOIR-43 stay")
+        verbose_name_plural = _("EOIR-43 stays")
+        constraints = [models.UniqueConstraint(fields=["bond", "filed_on"],
+                                               name="stay_watch_once_per_filing")]
+
+    def __str__(self):
+        return f"{self.bond.reference} · {self.filed_on}"
+
+    @transition(field=state, source=StayState.WAITING, target=StayState.APPEALED)
+    def ice_appealed(self, *, by, at, on, comment):
+        self._record(by, at, on, comment)
+
+    @transition(field=state, source=StayState.WAITING, target=StayState.LAPSED)
+    def lapse(self, *, by, at, on, comment):
+        self._record(by, at, on, comment)
+
+    def _record(self, by, at, on, comment):
+        self.recorded_by, self.recorded_at, self.outcome_on, self.comment = by, at, on, comment
+
+
+class ReceivableReceipt(models.Model):
+    """Money DHS owed on a bond that came back after the bond's own refund step: the rest of
+    a short refund, the interest of a breached bond, the principal of a sustained appeal.
+    Its id makes the ledger key, stored before the transfer."""
+
+    bond = models.ForeignKey(BondRequest, on_delete=models.PROTECT, related_name="receipts",
+                             verbose_name=_("bond"))
+    principal = models.BigIntegerField(_("principal (minor units)"), default=0)
+    interest = models.BigIntegerField(_("interest (minor units)"), default=0)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("money received on a bond")
+        verbose_name_plural = _("money received on bonds")
+
+    def __str__(self):
+        return f"{self.bond.reference} · {self.received_on}"
+
+    @property
+    def ledger_key(self):
+        return f"bond:{self.bond_id}:receipt:{self.pk}"

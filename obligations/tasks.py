@@ -13,5 +13,7 @@ def reminders_send_due() -> int:
 
 @shared_task(name="obligations.tasks.bond_end_reminders")
 def bond_end_reminders() -> int:
-    """Unclaimed refunds (90, 180, 365 days) and breach appeal deadlines (each step once)."""
-    return escalations.refund_claims_remind() + escalations.breach_appeals_remind()
+    """Unclaimed refunds (90, 180, 365 days), breach appeal deadlines and ICE's deadline to
+    appeal a stayed release order (each step once)."""
+    return (escalations.refund_claims_remind() + escalations.breach_appeals_remind()
+            + escalations.stay_deadlines_remind())

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.models import Role
 from core.tenancy import Scope
 from obligations import forms, imports, letters, selectors, services
+from obligations.summary import bond_summary
 
 LISTS = {
     "week": (gettext_lazy("This week"), selectors.appearances_this_week),
@@ -56,7 +57,9 @@ def bond_obligations(request, pk):
         "bond": bond, **selectors.bond_obligations(request.user, bond),
         "form": forms.AppearanceForm(), "move_form": forms.MoveForm(),
         "cancel_form": forms.CancelForm(), "outcome_form": forms.OutcomeForm(),
-        "resolve_form": forms.ResolveForm()})
+        "resolve_form": forms.ResolveForm(), "end": bond_summary(request.user, bond),
+        "appeal_form": forms.AppealFileForm(), "decide_form": forms.AppealDecideForm(),
+        "stay_form": forms.StayOutcomeForm(), "receipt_form": forms.ReceiptForm()})
 
 
 @login_required

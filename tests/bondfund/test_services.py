@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import translation
@@ -89,8 +90,9 @@ def test_full_life_to_refund_with_interest_keeps_the_books(world, program):
     req = services.bond_request_confirm_release(
         actor=world.partner_x_staff, request_id=req.pk, released_on=D(2025, 12, 4),
         document=checked_pdf("release.pdf"))
-    req = services.bond_request_cancel(actor=world.officer_a, request_id=req.pk,
-                                       cancelled_on=D(2026, 12, 3))
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 15, tzinfo=datetime.UTC)):
+        req = services.bond_request_cancel(actor=world.officer_a, request_id=req.pk,
+                                           cancelled_on=D(2026, 12, 3))
     assert req.state == State.REFUND_DUE
     row = recon(program, consulate_id=a)
     assert (row.bonds_outstanding, row.refunds_due) == (0, 6_000_00)
@@ -100,14 +102,15 @@ def test_full_life_to_refund_with_interest_keeps_the_books(world, program):
     from bondfund.selectors import interest_summary
     assert interest_summary(req)["expected"] == usd("180.00")
 
-    req = services.bond_request_record_refund(
-        actor=world.partner_x_staff, request_id=req.pk, principal=usd(6_000),
-        interest=usd("179.50"), refunded_on=D(2027, 3, 1))
+    with time_machine.travel(datetime.datetime(2027, 3, 2, 15, tzinfo=datetime.UTC)):
+        req = services.bond_request_record_refund(
+            actor=world.partner_x_staff, request_id=req.pk, principal=usd(6_000),
+            interest=usd("179.50"), refunded_on=D(2027, 3, 1), confirm_shortfall=True)
     assert req.state == State.CLOSED_REFUNDED
     summary = interest_summary(req)
     assert summary["difference"] == usd("-0.50")
     row = recon(program, consulate_id=a)
-    assert row.refunds_due == 0
+    assert row.refunds_due == 50  # the confirmed shortfall of interest stays owed
     assert row.refunds_received_principal == 6_000_00
     assert row.refunds_received_interest == 179_50
     # The fund revolves: the principal is available again.
