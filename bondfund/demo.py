@@ -22,12 +22,15 @@ from bondfund.models import (
     State,
     TreasuryRate,
 )
+from bondfund.services_programs import program_people_cap_set
 from core.models import Beneficiary, Consulate, PartnerOrganization, User
 from core.uploads import check_upload
+from ledger.people import people_positions
 from payments import services as payments
 
 PROGRAM = "Programa piloto de fianzas Chicago 2025"
 MEMO = "demo"
+PEOPLE_CAP = 200
 D = datetime.date
 # Illustrative 91-day T-bill averages for the demo's interest figures (not official data).
 RATES = [(D(2025, 1, 1), "4.3100"), (D(2025, 7, 1), "4.2500"), (D(2025, 10, 1), "3.9600"),
@@ -70,6 +73,7 @@ def load(stdout=None):
                                                defaults={"rate_percent": Decimal(rate)})
         program = _program(users["admin.programas"])
         _budget(program, users["admin.programas"])
+        _people_cap(program, users["admin.programas"])
     walked = [_request(program, users, i, spec) for i, spec in enumerate(REQUESTS)]
     if stdout is not None:
         stdout.write(f"bondfund: program “{program.name}”, {len(walked)} bond requests\n")
@@ -110,6 +114,13 @@ def _budget(program, admin):
             services.program_budget_change(actor=admin, program_id=program.pk,
                                            kind=AllocationKind.PARTNER_CAP, amount=usd(amount),
                                            partner=partner, memo=MEMO)
+
+
+def _people_cap(program, admin):
+    """The pilot frees up to 200 people; set once, before any request is approved."""
+    if ("program", None, None) not in people_positions(program=program.ledger_ref):
+        program_people_cap_set(actor=admin, program_id=program.pk, level="program",
+                               count=PEOPLE_CAP)
 
 
 def _request(program, users, index, spec):
@@ -160,7 +171,7 @@ def _walk(bond, target, users, amount):
     if target == State.CLOSED_REFUNDED and _state(bond) == State.REFUND_DUE:
         services.bond_request_record_refund(
             actor=partner, request_id=bond.pk, principal=usd(amount), interest=usd("21.00"),
-            refunded_on=D(2026, 6, 15))
+            refunded_on=D(2026, 6, 15), confirm_shortfall=True)
     if target == State.BREACHED and _state(bond) == State.RELEASED:
         services.bond_request_breach(actor=officer, request_id=bond.pk,
                                      breached_on=D(2026, 4, 10))

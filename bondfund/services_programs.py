@@ -13,6 +13,7 @@ from bondfund.models import (
     EligibilityQuestion,
 )
 from bondfund.permissions import is_program_admin
+from casework.headcount import people_cap_change
 from casework.steps import require as _require
 from core.approvals import validate_tiers
 from core.audit import audit_record
@@ -117,3 +118,15 @@ def _post_budget(kind, common, consulate, from_consulate, partner):
 def _need(value, message):
     if not value:
         raise ValidationError(message)
+
+
+def program_people_cap_set(*, actor: User, program_id: int, level: str, count: int,
+                           consulate: Consulate | None = None,
+                           partner: PartnerOrganization | None = None) -> BondProgram:
+    """Set how many people the program (or one consulate, or one partner, in it) may free."""
+    with transaction.atomic():
+        _require(is_program_admin(actor))
+        program = BondProgram.objects.select_for_update().get(pk=program_id)
+        people_cap_change(program, actor=actor, level=level, count=count, consulate=consulate,
+                          partner=partner, audit_action="bond_program.people_cap")
+        return program

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.kinds import CaseKind
 from core.money import from_minor, to_minor
 from ledger import funds
-from ledger.exceptions import CapExceeded
+from ledger.exceptions import CapExceeded, PeopleCapExceeded
 from ledger.selectors import budget_position
 
 
@@ -35,13 +35,16 @@ def maximum_check(kind: CaseKind, case) -> None:
 
 def money_reserve(kind: CaseKind, case, *, key: str, actor_id=None) -> None:
     """Pending transfers holding the consulate's budget (and the partner's cap) for the
-    case; a refusal names the cap and the shortfall."""
+    case, and its one person on the program's people caps; a refusal names the cap and the
+    shortfall, or the people limit reached."""
     program = case.program
     try:
         funds.reserve(key=key, program=program.ledger_ref, currency=program.currency,
                       consulate_id=case.consulate_id, partner_id=kind.ledger_partner_of(case),
-                      amount=to_minor(case.amount), actor_id=actor_id,
+                      amount=to_minor(case.amount), people=1, actor_id=actor_id,
                       reference=case.reference)
+    except PeopleCapExceeded as exc:
+        raise ValidationError(exc.message) from exc
     except CapExceeded as exc:
         raise cap_refusal(exc, case) from exc
 

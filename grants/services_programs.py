@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
+from casework.headcount import people_cap_change
 from casework.money import money_display
 from core.audit import audit_record
 from core.models import Consulate, PartnerOrganization, Role, User
@@ -154,3 +155,15 @@ def grant_partner_cap_set(*, actor: User, program_id: int, partner: PartnerOrgan
                      changes={"partner": partner.pk, "cap": str(cap.amount)},
                      partner_id=partner.pk)
     return cap
+
+
+def grant_program_people_cap_set(*, actor: User, program_id: int, level: str, count: int,
+                                 consulate: Consulate | None = None,
+                                 partner: PartnerOrganization | None = None) -> GrantProgram:
+    """Set how many people the program (or one consulate, or one partner, in it) may help."""
+    _require_program_admin(actor)
+    with transaction.atomic():
+        program = _locked_program(program_id)
+        people_cap_change(program, actor=actor, level=level, count=count, consulate=consulate,
+                          partner=partner, audit_action="grant_program.people_cap")
+    return program

@@ -10,5 +10,7 @@ urlpatterns = [
     path("programs/<int:pk>/allocate/", views.program_allocate, name="program_allocate"),
     path("programs/<int:pk>/partner-cap/", views.program_partner_cap,
          name="program_partner_cap"),
+    path("programs/<int:pk>/people/", views.program_people_cap, name="program_people_cap"),
+    path("approvals/sign/", views.approval_sign_many, name="approval_sign_many"),
     *urls_documents.urlpatterns,
 ]

@@ -2,17 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.actions import actions_offered, case_action
+from casework.bulk import cases_sign_many, with_signatures
+from casework.forms_headcount import PeopleCapForm, SignManyForm
+from casework.headcount import people_left, program_people_visible
 from casework.money import money_shortfall
 from casework.sentences import budget_sentence, case_sentence
 from core.models import Beneficiary, Role
+from core.paging import keyset_page
 from core.tenancy import Scope
 from core.uploads import private_file_response
-from grants import forms, selectors, services
+from grants import forms, selectors, services, services_programs
 from grants.actions import ACTIONS
 from grants.kind import GRANT
 from grants.models import GrantProgram, State
@@ -42,7 +47,7 @@ def application_list(request):
         state = filters.cleaned_data["state"]
         program_id = getattr(filters.cleaned_data["program"], "pk", None)
     qs = selectors.grant_application_list(user=request.user, state=state, program_id=program_id)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = keyset_page(qs, request.GET, per_page=25)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "grants/application_list.html", {
@@ -81,7 +86,11 @@ def application_create(request):
     scope = Scope.of(request.user)
     beneficiaries = Beneficiary.objects.active().filter(
         scope.consulate_q("consulate", Role.CONSULATE_OFFICER))
-    beneficiary = get_object_or_404(beneficiaries, pk=request.GET.get("beneficiary") or 0)
+    if not (request.GET.get("beneficiary") or "").isdigit():
+        messages.info(request, _("Choose the person the grant is for, then “Apply for a "
+                                 "grant” on their page."))
+        return redirect("core:beneficiary_list")
+    beneficiary = get_object_or_404(beneficiaries, pk=request.GET.get("beneficiary"))
     picker = forms.ProgramChoiceForm(request.GET if "program" in request.GET else None)
     if not picker.is_valid():
         return render(request, "grants/application_form.html", {
@@ -173,8 +182,38 @@ def approval_queue(request):
         raise PermissionDenied
     page = Paginator(selectors.approval_queue(user=request.user), 50).get_page(
         request.GET.get("page"))
+    applications = with_signatures(selectors.flag_earlier_grants(page.object_list))
+    people_left(applications, partner_of=GRANT.ledger_partner_of)
+    may_sign = Scope.of(request.user).has_role(Role.FINANCE_APPROVER)
     return render(request, "grants/approval_queue.html", {
-        "applications": selectors.flag_earlier_grants(page.object_list), "page": page})
+        "applications": applications, "page": page, "may_sign": may_sign})
+
+
+def _grant_sign(*, actor, case_id, comment):
+    return services.grant_application_approve(actor=actor, application_id=case_id,
+                                              comment=comment)
+
+
+@login_required
+@require_POST
+def approval_sign_many(request):
+    """Sign the applications ticked on the queue, each as its own approval."""
+    Scope.of(request.user).require(Role.FINANCE_APPROVER)
+    form = SignManyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("grants:approval_queue")
+    ids = form.cleaned_data["case"]
+    found = selectors.grant_applications_visible_to(request.user).in_bulk(ids)
+    if len(found) != len(ids):
+        raise Http404
+    outcomes = cases_sign_many(sign=_grant_sign, actor=request.user,
+                               cases=[found[pk] for pk in ids],
+                               comment=form.cleaned_data["comment"])
+    return render(request, "casework/sign_outcomes.html", {
+        "outcomes": outcomes, "queue_url": "grants:approval_queue",
+        "detail_url": "grants:application_detail"})
 
 
 # Programs --------------------------------------------------------------------------------
@@ -203,7 +242,29 @@ def program_detail(request, pk):
         "questions": program.questions.all(),
         "partner_caps": selectors.program_partner_caps(program=program, user=request.user),
         "allocation_form": forms.AllocationForm(prefix="allocation"),
-        "cap_form": forms.PartnerCapForm(prefix="cap")})
+        "cap_form": forms.PartnerCapForm(prefix="cap"),
+        "people": program_people_visible(request.user, program, *CONSULATE_ROLES),
+        "people_form": PeopleCapForm(prefix="people") if can_manage else None})
+
+
+@login_required
+@require_POST
+def program_people_cap(request, pk):
+    Scope.of(request.user).require(Role.PROGRAM_ADMIN)
+    program = get_object_or_404(GrantProgram, pk=pk)
+    form = PeopleCapForm(request.POST, prefix="people")
+    if form.is_valid():
+        try:
+            services_programs.grant_program_people_cap_set(
+                actor=request.user, program_id=program.pk, **form.service_kwargs())
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("The people cap is set to %(n)s.")
+                             % {"n": form.cleaned_data["count"]})
+    else:
+        messages.error(request, _("Check the people cap and try again."))
+    return redirect("grants:program_detail", pk=program.pk)
 
 
 @login_required

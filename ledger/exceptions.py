@@ -1,6 +1,7 @@
 """Ledger refusals: each carries the facts (account, transfer, amounts), translatable."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from ledger.money import format_amount
 
@@ -52,6 +53,27 @@ class CapExceeded(LimitExceeded):
             "account": account.name,
             "shortfall": format_amount(shortfall, account.currency),
         }
+        self.args = (self.message,)
+
+
+PEOPLE_CAP_MESSAGES = {
+    "program": ngettext_lazy("The program's limit of %(n)s person is reached.",
+                             "The program's limit of %(n)s people is reached.", "n"),
+    "consulate": ngettext_lazy("The consulate's limit of %(n)s person is reached.",
+                               "The consulate's limit of %(n)s people is reached.", "n"),
+    "partner": ngettext_lazy("The partner's limit of %(n)s person is reached.",
+                             "The partner's limit of %(n)s people is reached.", "n"),
+}
+
+
+class PeopleCapExceeded(CapExceeded):
+    """A reservation would pass a people cap (the program's, a consulate's or a partner's):
+    `limit` is the cap, in people."""
+
+    def __init__(self, account, shortfall, *, cap, limit, transfer_id=None):
+        super().__init__(account, shortfall, cap=cap, transfer_id=transfer_id)
+        self.limit = limit
+        self.message = PEOPLE_CAP_MESSAGES[cap] % {"n": limit}
         self.args = (self.message,)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ledger import people as people_book
 from ledger import services
 from ledger.exceptions import (
     CapExceeded,
@@ -23,7 +24,7 @@ from ledger.exceptions import (
     LimitExceeded,
     UnknownTransfer,
 )
-from ledger.models import Account, Book, Transfer, TransferCode
+from ledger.models import Account, Book, Currency, Transfer, TransferCode
 from ledger.services import TransferSpec
 
 
@@ -215,9 +216,11 @@ def _as_cap(exc):
 
 # Reservations ----------------------------------------------------------------------------
 
-def reserve(*, key, program, currency, consulate_id, partner_id=None, amount, actor_id=None,
-            reference=""):
-    """Pending transfers that hold the consulate's budget and the partner's cap together."""
+def reserve(*, key, program, currency, consulate_id, partner_id=None, amount, people=0,
+            actor_id=None, reference=""):
+    """Pending transfers that hold the consulate's budget and the partner's cap together, and
+    `people` persons on each people cap the program has set (ledger/people.py), all or none:
+    a people cap reached refuses the whole reservation (PeopleCapExceeded)."""
     _positive(amount, key)
     note = {"actor_id": actor_id, "reference": reference, "pending": True}
     wanted = [("consulate_available", consulate_id, None),
@@ -229,20 +232,24 @@ def reserve(*, key, program, currency, consulate_id, partner_id=None, amount, ac
     if partner_id:
         legs.append(_leg(f"{key}:partner", found[2], found[3], amount, TransferCode.AUTHORIZE,
                          **note))
+    if people:
+        legs += people_book.reserve_legs(key, program=program, consulate_id=consulate_id,
+                                         partner_id=partner_id, count=people, note=note)
     try:
         return _create(key, legs)
     except LimitExceeded as exc:
-        raise _as_cap(exc) from exc
+        raise (people_book.as_people_refusal(exc) or _as_cap(exc)) from exc
 
 
 @dataclass(frozen=True)
 class Reservation:
     key: str
-    legs: tuple  # the pending transfers, consulate leg first
+    legs: tuple  # the pending money transfers, consulate leg first
     program: str
     currency: str
     consulate_id: int
     partner_id: int | None
+    people: tuple = ()  # the pending people transfers (none without people caps)
 
     @property
     def amount(self):
@@ -257,29 +264,31 @@ class Reservation:
 
 
 def reservation_get(reservation_key) -> Reservation:
-    legs = tuple(Transfer.objects.filter(linked=reservation_key, pending=True)
-                 .select_related("debit_account").order_by("id"))
+    found = tuple(Transfer.objects.filter(linked=reservation_key, pending=True)
+                  .select_related("debit_account").order_by("id"))
+    legs = tuple(leg for leg in found if leg.currency != Currency.PEOPLE)
     if not legs or legs[0].id != reservation_key:
         raise UnknownTransfer(reservation_key)
     consulate = legs[0].debit_account
     partner_ids = [leg.debit_account.partner_ref for leg in legs[1:]]
     return Reservation(key=reservation_key, legs=legs, program=consulate.program_ref,
                        currency=consulate.currency, consulate_id=consulate.consulate_ref,
-                       partner_id=partner_ids[0] if partner_ids else None)
+                       partner_id=partner_ids[0] if partner_ids else None,
+                       people=tuple(leg for leg in found if leg.currency == Currency.PEOPLE))
 
 
 def release(*, key, reservation_key, actor_id=None, reference=""):
-    """Void every pending leg of the reservation."""
+    """Void every pending leg of the reservation: the money and the people are free again."""
     r = reservation_get(reservation_key)
     legs = [TransferSpec(id=key + r.suffix(leg), void_pending=True, pending_id=leg.id,
                          code=TransferCode.VOID, actor_id=actor_id, reference=reference)
-            for leg in r.legs]
+            for leg in (*r.legs, *r.people)]
     return _create(key, legs)
 
 
 def disburse(*, key, reservation_key, amount, purpose, actor_id=None, reference=""):
     """Post the reservation for `amount` (the rest is released) and pay: cash -> partner advance
-    (bond) or cash -> grant expense (grant)."""
+    (bond) or cash -> grant expense (grant). Its people are posted whole: they stay counted."""
     _positive(amount, key)
     if purpose not in ("bond", "grant"):
         raise InvalidTransfer(_("The purpose is bond or grant."), transfer_id=key)
@@ -287,6 +296,8 @@ def disburse(*, key, reservation_key, amount, purpose, actor_id=None, reference=
     note = {"actor_id": actor_id, "reference": reference}
     legs = [TransferSpec(id=key + r.suffix(leg), post_pending=True, pending_id=leg.id,
                          amount=amount, code=TransferCode.POST, **note) for leg in r.legs]
+    legs += [TransferSpec(id=key + r.suffix(leg), post_pending=True, pending_id=leg.id,
+                          code=TransferCode.POST, **note) for leg in r.people]
     target = r.money("partner_advance" if purpose == "bond" else "grant_expense")
     cash = account("cash", program=r.program, currency=r.currency)
     legs.append(_leg(f"{key}:money", cash, target, amount, TransferCode.DISBURSE, **note))

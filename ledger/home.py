@@ -12,6 +12,7 @@ from core.charts import stacked_chart
 from core.dashboard import Panel, register
 from core.models import Consulate, PartnerOrganization, Role
 from core.money import from_minor
+from ledger.people import program_people_totals
 from ledger.programs import program_names
 from ledger.selectors import reconciliation
 
@@ -27,6 +28,7 @@ def program_money(user) -> list[dict]:
     chart}] for every program with accounts, amounts as Money."""
     rows = reconciliation()
     names = program_names({r.program for r in rows})
+    people = program_people_totals({r.program for r in rows})
     consulates = Consulate.objects.in_bulk({r.consulate_id for r in rows if r.consulate_id})
     partners = PartnerOrganization.objects.in_bulk({r.partner_id for r in rows if r.partner_id})
     grouped = defaultdict(list)
@@ -45,7 +47,7 @@ def program_money(user) -> list[dict]:
             [(row["name"], (r.reserved, r.disbursed, r.available), "")
              for row, r in zip(table, members, strict=True)], series=_series(), text=money)
         programs.append({"ref": ref, "name": names.get(ref, ref), "currency": currency,
-                         "rows": table, "chart": chart})
+                         "rows": table, "chart": chart, "people": people.get(ref)})
     return sorted(programs, key=lambda p: (str(p["name"]), p["currency"]))
 
 
@@ -57,4 +59,7 @@ def admin_panel(user) -> Panel:
 
 
 def register_home_panels() -> None:
+    from ledger.over_time import over_time_panel
+
     register(Role.PROGRAM_ADMIN, admin_panel)
+    register(Role.PROGRAM_ADMIN, over_time_panel)

@@ -1,0 +1,12 @@
+from tests.access import UrlCase, expect
+from tests.grants.factories import make_program
+
+POST_ONLY = expect(405)
+
+
+def url_cases(world):
+    program = make_program(world, name="Programa con tope de personas")
+    return [
+        UrlCase("grants:approval_sign_many", expect=POST_ONLY),
+        UrlCase("grants:program_people_cap", {"pk": program.pk}, expect=POST_ONLY),
+    ]
