@@ -60,6 +60,8 @@ def kind_register(kind: CaseKind) -> CaseKind:
 
     KINDS[kind.object_type] = kind
     release_rule_register(kind.object_type, release_rule)
+    from payments.purposes import purpose_register
+    purpose_register(kind.object_type, model=kind.model, url_name=kind.detail_url)
     return kind
 
 

@@ -19,8 +19,9 @@ class ReconciliationFilterForm(forms.Form):
         """programs: {ref: name}; consulates and partners: (id, name) pairs the user reaches."""
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["program"].choices = everything + sorted(programs.items(),
-                                                             key=lambda item: item[1])
+        # One program at a time: its figures are read together, never mixed with another's.
+        self.fields["program"].required = True
+        self.fields["program"].choices = sorted(programs.items(), key=lambda item: item[1])
         self.fields["consulate"].choices = everything + list(consulates)
         self.fields["partner"].choices = everything + list(partners)
 

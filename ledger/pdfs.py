@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from core.documents import document_issue
 from core.models import IssuedDocument
-from core.pdf_common import minor_text
-from ledger.selectors import FIGURES, reconciliation
+from ledger.programs import program_names
+from ledger.selectors import reconciliation, reconciliation_pairs
+from ledger.statement import currency_blocks, owners_name
 
 FIGURE_LABELS = {
     "allocated": gettext_lazy("Allocated"),
@@ -24,6 +25,7 @@ FIGURE_LABELS = {
     "forfeited": gettext_lazy("Forfeited"),
     "granted": gettext_lazy("Granted"),
     "available": gettext_lazy("Available"),
+    "authorized": gettext_lazy("Authorized"),
 }
 
 
@@ -42,24 +44,34 @@ def statement_rows(*, year, month, consulate_id=None, partner_id=None):
     return [r for r in rows if r.partner_id == partner_id]
 
 
-def statement_context(rows):
-    return [
-        {"program": r.program, "currency": r.currency,
-         "figures": [(f, FIGURE_LABELS[f], minor_text(getattr(r, f), r.currency))
-                     for f in FIGURES]}
-        for r in rows
-    ]
+def statement_programs(*, year, month, consulate_id=None, partner_id=None):
+    """Per program the holder has figures in: its name and the page's currency blocks
+    (budget, after payment, consulate x partner breakdown with totals; people apart)."""
+    rows = statement_rows(year=year, month=month, consulate_id=consulate_id,
+                          partner_id=partner_id)
+    date_from, date_to = month_bounds(year, month)
+    names = program_names({r.program for r in rows})
+    programs = []
+    for program in sorted({r.program for r in rows}, key=lambda p: (names.get(p, p), p)):
+        mine = [r for r in rows if r.program == program]
+        pairs = reconciliation_pairs(program=program, consulate_id=consulate_id,
+                                     partner_id=partner_id, date_from=date_from,
+                                     date_to=date_to)
+        owners_name(mine, pairs)
+        programs.append({"program": program, "name": names.get(program, program),
+                         "blocks": currency_blocks(mine, pairs)})
+    return programs
 
 
 def reconciliation_statement_issue(*, actor, year, month, consulate=None, partner=None,
                                    language):
     """Issue the statement of `consulate` or `partner` (the caller checked the scope)."""
     holder = consulate or partner
-    rows = statement_rows(year=year, month=month,
-                          consulate_id=consulate.pk if consulate else None,
-                          partner_id=partner.pk if partner else None)
     date_from, date_to = month_bounds(year, month)
-    with translation.override(language):
+    with translation.override(language):  # the tables' words are written in its language
+        programs = statement_programs(year=year, month=month,
+                                      consulate_id=consulate.pk if consulate else None,
+                                      partner_id=partner.pk if partner else None)
         title = _("Reconciliation statement %(month)s — %(holder)s") % {
             "month": f"{year}-{month:02d}", "holder": holder}
     return document_issue(
@@ -71,6 +83,6 @@ def reconciliation_statement_issue(*, actor, year, month, consulate=None, partne
         template_name="pdf/reconciliation_statement.html",
         context={"holder": holder, "is_partner": partner is not None,
                  "date_from": date_from, "date_to": date_to, "fund_zone": settings.TIME_ZONE,
-                 "programs": statement_context(rows)},
+                 "programs": programs},
         language=language, title=title, actor=actor,
     )

@@ -1,5 +1,6 @@
 """Reads of the books. Balances and reconciliation come from the counters (O(accounts), whatever
-the number of transfers); a period's figures from the transfers in it, by the created_at index."""
+the number of transfers); a period's figures from the transfers that took effect in it, by the
+(account, effective_at) indexes: a 2025 bond imported in 2026 counts in 2025."""
 
 from collections import defaultdict
 from dataclasses import dataclass, fields
@@ -40,9 +41,14 @@ class ReconciliationRow:
     forfeited: int = 0
     granted: int = 0
     available: int = 0
+    # Approved for cases: still reserved (not paid) plus committed (paid). Allocated is
+    # authorized + available.
+    authorized: int = 0
 
     @property
     def kind(self):
+        if self.consulate_id is not None and self.partner_id is not None:
+            return "pair"
         return "consulate" if self.consulate_id is not None else "partner"
 
 
@@ -193,6 +199,7 @@ def _row(group_key, counters):
     return ReconciliationRow(
         program=program, currency=currency, consulate_id=consulate_id, partner_id=partner_id,
         allocated=pos.allocated, reserved=pos.reserved, available=pos.available,
+        authorized=pos.reserved + pos.committed,
         disbursed=(counters.held("partner_advance") + counters.held("bonds_held")
                    + counters.get_counter("refund_receivable", "credits_posted")
                    + counters.held("forfeiture_expense") + counters.held("grant_expense")),
@@ -205,6 +212,32 @@ def _row(group_key, counters):
     )
 
 
+def reconciliation_pairs(*, program, currency=None, consulate_id=None, partner_id=None,
+                         date_from=None, date_to=None) -> list[ReconciliationRow]:
+    """The money of one program per (consulate, partner) pair: what was paid, is held as
+    bonds, is due back or came back. Budget figures belong to a consulate or to a partner,
+    never to a pair, and stay zero here. Grants paid to a person have no partner."""
+    accounts = Account.objects.filter(program_ref=program, code__in=DIMENSION_CODES)
+    if currency:
+        accounts = accounts.filter(currency=currency)
+    if consulate_id is not None:
+        accounts = accounts.filter(consulate_ref=consulate_id)
+    if partner_id is not None:
+        accounts = accounts.filter(partner_ref=partner_id)
+    values = list(accounts.values("pk", "code", "program_ref", "currency", "consulate_ref",
+                                  "partner_ref", *COUNTERS))
+    if date_from or date_to:
+        _replace_with_period(values, *period_bounds(date_from, date_to))
+    groups = defaultdict(_Counters)
+    for v in values:
+        groups[(v["program_ref"], v["currency"], v["consulate_ref"], v["partner_ref"])] \
+            .add(v["code"], v)
+    return [_row(k, groups[k]) for k in sorted(groups, key=_sort_key)]
+
+
+DIMENSION_CODES = [code for code, chart in CHART.items() if chart.level == "dimension"]
+
+
 def _replace_with_period(values, start, end):
     """Swap each account's counters for their movement in [start, end)."""
     moved = counter_sums(start=start, end=end, account_ids=[v["pk"] for v in values])
@@ -213,12 +246,13 @@ def _replace_with_period(values, start, end):
 
 
 def counter_sums(*, start=None, end=None, account_ids=None) -> dict:
-    """account id -> counters recomputed from its transfers (two grouped queries)."""
+    """account id -> counters recomputed from its transfers that took effect in [start, end)
+    (two grouped queries)."""
     transfers = Transfer.objects.all()
     if start:
-        transfers = transfers.filter(created_at__gte=start)
+        transfers = transfers.filter(effective_at__gte=start)
     if end:
-        transfers = transfers.filter(created_at__lt=end)
+        transfers = transfers.filter(effective_at__lt=end)
     pending = Case(
         When(pending=True, then=F("amount")),
         When(Q(post_pending=True) | Q(void_pending=True),

@@ -21,7 +21,9 @@ from ledger import selectors
 from ledger.forms import ReconciliationFilterForm
 from ledger.models import Account
 from ledger.money import format_amount
+from ledger.pdfs import FIGURE_LABELS
 from ledger.programs import program_names
+from ledger.statement import PEOPLE, currency_blocks, owners_name
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PAGE_SIZE = 50
@@ -40,18 +42,15 @@ def _row_visible(scope, row):
     return row.partner_id in scope.partner_ids or scope.is_headquarters()
 
 
-def _labels(rows, stale=(), *, programs):
-    """Names of the rows' (and stale clearing accounts') consulates and partners: one query
-    each."""
-    consulates = Consulate.objects.in_bulk(
-        {r.consulate_id for r in (*rows, *stale) if r.consulate_id})
-    partners = PartnerOrganization.objects.in_bulk(
-        {r.partner_id for r in (*rows, *stale) if r.partner_id})
+def _labels(rows, stale=(), *, programs, pairs=()):
+    """Names of the rows', the breakdown's and the stale clearing accounts' consulates and
+    partners."""
+    owners_name(rows, pairs)
+    consulates = Consulate.objects.in_bulk({s.consulate_id for s in stale if s.consulate_id})
+    partners = PartnerOrganization.objects.in_bulk({s.partner_id for s in stale
+                                                    if s.partner_id})
     for row in (*rows, *stale):
         row.program_name = programs.get(row.program, row.program)
-    for row in rows:
-        owner = consulates.get(row.consulate_id) or partners.get(row.partner_id)
-        row.label = str(owner) if owner else f"#{row.consulate_id or row.partner_id}"
     for item in stale:
         consulate, partner = consulates.get(item.consulate_id), partners.get(item.partner_id)
         item.consulate_label = str(consulate) if consulate else f"#{item.consulate_id}"
@@ -60,30 +59,48 @@ def _labels(rows, stale=(), *, programs):
     return rows
 
 
+def _pair_visible(scope, pair):
+    """The consulate x partner breakdown names both sides: on the page, headquarters roles
+    read it (a consulate's staff read their consulate's rows, a partner its own)."""
+    return scope.is_headquarters()
+
+
+def _filters(request, programs, scope):
+    """The bound filter form, the first program (by name) chosen when none is asked for."""
+    data = request.GET.copy()
+    if not data.get("program") and programs:
+        data["program"] = min(programs, key=lambda ref: (programs[ref], ref))
+    return ReconciliationFilterForm(data, programs=programs,
+                                    consulates=_consulate_choices(scope),
+                                    partners=_partner_choices(scope))
+
+
 @login_required
 def reconciliation(request):
     scope = _scope(request)
     programs = _programs()
-    form = ReconciliationFilterForm(request.GET or None, programs=programs,
-                                    consulates=_consulate_choices(scope),
-                                    partners=_partner_choices(scope))
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    dims = {"program": filters.get("program") or None,
-            "currency": filters.get("currency") or None,
+    form = _filters(request, programs, scope)
+    context = {"form": form, "rows": [], "blocks": [], "stale": [],
+               "advance_days": selectors.ADVANCE_DAYS,
+               "receivable_days": selectors.RECEIVABLE_DAYS, "fund_zone": settings.TIME_ZONE}
+    if not form.is_valid():
+        return render(request, "ledger/reconciliation.html", context)
+    filters = form.cleaned_data
+    dims = {"program": filters["program"], "currency": filters.get("currency") or None,
             "consulate_id": filters.get("consulate"), "partner_id": filters.get("partner")}
-    rows = selectors.reconciliation(**dims, date_from=filters.get("date_from"),
-                                    date_to=filters.get("date_to"))
-    rows = [r for r in rows if _row_visible(scope, r)]
+    period = {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
+    rows = [r for r in selectors.reconciliation(**dims, **period) if _row_visible(scope, r)]
     if request.GET.get("format") == "csv":
         return _csv(_labels(rows, programs=programs))
+    pairs = [p for p in selectors.reconciliation_pairs(**dims, **period)
+             if _pair_visible(scope, p)]
     stale = _stale_clearing(rows, dims)
-    return render(request, "ledger/reconciliation.html", {
-        "form": form, "rows": [_display(r) for r in _labels(rows, stale, programs=programs)],
-        "figures": _figure_labels(), "stale": stale,
-        "advance_days": selectors.ADVANCE_DAYS, "receivable_days": selectors.RECEIVABLE_DAYS,
-        "period": bool(filters.get("date_from") or filters.get("date_to")),
-        "fund_zone": settings.TIME_ZONE,
-    })
+    _labels(rows, stale, programs=programs, pairs=pairs)
+    context.update(
+        rows=rows, stale=stale, program_name=programs.get(dims["program"], dims["program"]),
+        blocks=currency_blocks(rows, pairs),
+        period=bool(period["date_from"] or period["date_to"]), **period)
+    return render(request, "ledger/reconciliation.html", context)
 
 
 def _programs():
@@ -118,21 +135,8 @@ def _stale_clearing(rows, dims):
 
 
 def _figure_labels():
-    return [
-        ("allocated", _("Allocated")), ("reserved", _("Reserved")),
-        ("disbursed", _("Disbursed")), ("bonds_outstanding", _("Bonds outstanding")),
-        ("refunds_due", _("Refunds due")),
-        ("refunds_received_principal", _("Refunds received (principal)")),
-        ("refunds_received_interest", _("Refunds received (interest)")),
-        ("forfeited", _("Forfeited")), ("granted", _("Granted")),
-        ("available", _("Available")),
-    ]
-
-
-def _display(row):
-    row.cells = [format_amount(getattr(row, name), row.currency)
-                 for name, _label in _figure_labels()]
-    return row
+    """The CSV's columns: the statement's figures, in the order exports have always had."""
+    return [(name, FIGURE_LABELS[name]) for name in selectors.FIGURES]
 
 
 def _csv_cell(value):
@@ -157,7 +161,8 @@ def _csv(rows):
         kind = _("Consulate") if row.kind == "consulate" else _("Partner")
         text = [_csv_cell(v) for v in (row.program_name, row.currency, kind, row.label)]
         # Amounts are ours (digits, a point and maybe a sign), written as plain numbers.
-        writer.writerow(text + [_decimal(getattr(row, name)) for name, _l in figures])
+        writer.writerow(text + [getattr(row, name) if row.currency == PEOPLE
+                                else _decimal(getattr(row, name)) for name, _l in figures])
     return response
 
 

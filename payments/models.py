@@ -40,6 +40,69 @@ class Status(models.TextChoices):
 ENDED = (Status.FAILED, Status.REVERSED, Status.CANCELLED)
 
 
+class WireStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Wire(FSMModelMixin, models.Model):
+    """One bank payment to one partner that pays several requested disbursements at once.
+
+    The money still moves disbursement by disbursement: recording the wire pays each of its
+    disbursements, so the ledger postings and the cases' signals stay those of a single one.
+    `amount` is the total the bank is asked to send, fixed when the wire is requested.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = FSMField(_("status"), default=WireStatus.REQUESTED, choices=WireStatus.choices,
+                      protected=True)
+    payee_partner = models.ForeignKey(PartnerOrganization, on_delete=models.PROTECT,
+                                      related_name="wires", verbose_name=_("payee partner"))
+    consulate = models.ForeignKey(Consulate, on_delete=models.PROTECT, related_name="wires",
+                                  verbose_name=_("consulate"))
+    amount = models.BigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3, choices=settings.CURRENCY_CHOICES)
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices, blank=True)
+    manual_reference = models.CharField(_("reference number"), max_length=80, blank=True)
+    manual_date = models.DateField(_("date sent"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("wire")
+        verbose_name_plural = _("wires")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="wire_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.money} → {self.payee_partner} ({self.get_status_display()})"
+
+    @property
+    def money(self):
+        return from_minor(self.amount, self.currency)
+
+    @property
+    def is_open(self):
+        return self.status == WireStatus.REQUESTED
+
+    @transition(field=status, source=WireStatus.REQUESTED, target=WireStatus.PAID)
+    def pay(self):
+        self.paid_at = timezone.now()
+
+    @transition(field=status, source=WireStatus.REQUESTED, target=WireStatus.CANCELLED)
+    def cancel(self):
+        self.ended_at = timezone.now()
+
+
 class Disbursement(FSMModelMixin, models.Model):
     """A payment out of the fund for one purpose (a bond request, a grant application).
 
@@ -81,6 +144,9 @@ class Disbursement(FSMModelMixin, models.Model):
 
     manual_reference = models.CharField(_("reference number"), max_length=80, blank=True)
     manual_date = models.DateField(_("date sent"), null=True, blank=True)
+    # The wire that pays it with others; a cancelled wire's members may join another one.
+    wire = models.ForeignKey(Wire, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="disbursements", verbose_name=_("wire"))
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
@@ -126,6 +192,10 @@ class Disbursement(FSMModelMixin, models.Model):
     @property
     def purpose_label(self):
         return f"{self.object_type}#{self.object_id}"
+
+    @property
+    def in_open_wire(self):
+        return self.wire_id is not None and self.wire.is_open
 
     @transition(field=status, source=Status.REQUESTED, target=Status.SENT)
     def send(self):

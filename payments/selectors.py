@@ -3,23 +3,47 @@ from django.db.models import Q
 from core.models import PartnerOrganization, Role
 from core.tenancy import Scope
 from payments import stripe_gateway
-from payments.models import Disbursement, PartnerStripeAccount, StripeReconciliationRun
+from payments.models import Disbursement, PartnerStripeAccount, StripeReconciliationRun, Wire
+from payments.purposes import purposes_attach
 
 RECONCILIATION_ROLES = (Role.FINANCE_APPROVER, Role.PROGRAM_ADMIN, Role.AUDITOR)
 
 
-def disbursements_visible_to(user):
-    """Consulate staff see their consulates' disbursements; partners those paid to them."""
+def _visible(user):
+    """Consulate staff see their consulates' payments; partners those paid to them."""
     scope = Scope.of(user)
     if scope.is_staff_of_consulates and scope.is_headquarters():
-        visible = Q()
-    else:
-        visible = Q(consulate_id__in=scope.consulate_ids()) if scope.is_staff_of_consulates \
-            else Q(pk__in=[])
-        if scope.partner_ids:
-            visible |= Q(payee_partner_id__in=scope.partner_ids)
-    return (Disbursement.objects.filter(visible)
+        return Q()
+    visible = Q(consulate_id__in=scope.consulate_ids()) if scope.is_staff_of_consulates \
+        else Q(pk__in=[])
+    if scope.partner_ids:
+        visible |= Q(payee_partner_id__in=scope.partner_ids)
+    return visible
+
+
+def disbursements_visible_to(user):
+    return (Disbursement.objects.filter(_visible(user))
+            .select_related("consulate", "payee_partner", "requested_by", "released_by",
+                            "wire"))
+
+
+def wires_visible_to(user):
+    return (Wire.objects.filter(_visible(user))
             .select_related("consulate", "payee_partner", "requested_by", "released_by"))
+
+
+def wire_members(wire):
+    """The wire's disbursements, each with its `purpose` (case reference, person, link)."""
+    members = (Disbursement.objects.filter(wire=wire).select_related("wire")
+               .order_by("created_at", "pk"))
+    return purposes_attach(members)
+
+
+def payee_partners_of(disbursements):
+    """The partners these disbursements pay, for the list's filter (one query)."""
+    return (PartnerOrganization.objects
+            .filter(pk__in=disbursements.order_by().values("payee_partner_id"))
+            .order_by("name"))
 
 
 def partners_visible_to(user):

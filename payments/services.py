@@ -74,6 +74,12 @@ def _require_finance(actor, d):
         raise ValidationError(_("You cannot release a disbursement you requested."))
 
 
+def _refuse_if_in_wire(d):
+    if d.in_open_wire:
+        raise ValidationError(_("This payment is part of a wire: it is paid when the wire is "
+                                "recorded, or alone once the wire is cancelled."))
+
+
 # --- requesting ------------------------------------------------------------------------------
 
 def disbursement_request(*, object_type, object_id, reservation_key, amount, currency,
@@ -173,6 +179,7 @@ def _release_begin(*, disbursement_id, actor):
     with transaction.atomic():
         d = _locked(disbursement_id)
         _require_finance(actor, d)
+        _refuse_if_in_wire(d)
         if not stripe_gateway.is_configured():
             raise ValidationError(_("Stripe is not configured: payments are recorded manually."))
         before = d.status
@@ -350,6 +357,7 @@ def disbursement_record_manual(*, disbursement_id, actor, method, reference, sen
     with transaction.atomic():
         d = _locked(disbursement_id)
         _require_finance(actor, d)
+        _refuse_if_in_wire(d)
         if sent_on > local_today(d.consulate):
             raise ValidationError(_("The date sent is in the future."))
         if d.status == Status.SENT:

@@ -17,6 +17,7 @@ from core.tenancy import Scope
 from payments import selectors, services, stripe_gateway, tasks
 from payments.forms import ManualPaymentForm, ReconciliationForm
 from payments.models import Status
+from payments.purposes import purposes_attach, purposes_of
 from payments.webhooks import UNPROCESSABLE, stripe_event_handle
 
 logger = logging.getLogger(__name__)
@@ -31,24 +32,35 @@ def disbursement_list(request):
     scope = Scope.of(request.user)
     if not scope.roles:
         raise PermissionDenied
-    disbursements = selectors.disbursements_visible_to(request.user)
+    visible = selectors.disbursements_visible_to(request.user)
+    disbursements = visible
     status = request.GET.get("status", "")
     if status in Status.values:
         disbursements = disbursements.filter(status=status)
+    partner = request.GET.get("partner", "")
+    partner = int(partner) if partner.isdigit() else None
+    if partner is not None:
+        disbursements = disbursements.filter(payee_partner_id=partner)
     page = Paginator(disbursements, 50).get_page(request.GET.get("page"))
+    page.object_list = purposes_attach(page.object_list)
     return render(request, "payments/disbursement_list.html", {
         "page": page, "status": status, "statuses": Status.choices,
+        "partner": partner, "partners": selectors.payee_partners_of(visible),
+        "may_wire": partner is not None and scope.has_role(Role.FINANCE_APPROVER),
         "stripe_configured": stripe_gateway.is_configured(),
     })
 
 
 def _detail_context(request, d, manual_form=None):
     may_release = Scope.of(request.user).reaches_consulate(d.consulate_id, Role.FINANCE_APPROVER)
+    d.purpose = purposes_of([d]).get(d.pk)
     return {
         "d": d,
         "stripe_configured": stripe_gateway.is_configured(),
-        "may_release": may_release and d.status in (Status.REQUESTED, Status.SENT),
-        "may_record_manual": may_release and d.status == Status.REQUESTED,
+        "may_release": may_release and d.status in (Status.REQUESTED, Status.SENT)
+        and not d.in_open_wire,
+        "may_record_manual": may_release and d.status == Status.REQUESTED
+        and not d.in_open_wire,
         "manual_form": manual_form or ManualPaymentForm(),
         "events": d.stripe_events.order_by("created")[:50],
     }
