@@ -21,7 +21,7 @@ class BondfundConfig(AppConfig):
                                columns=resources.BOND_REQUEST_COLUMNS,
                                importer=resources.BondRequestImporter)
         import_target_register(ImportJob.Kind.RELEASES, model=models.BondRequest,
-                               columns=(*resources.IDENTIFIER_COLUMNS, "release_date"),
+                               columns=resources.RELEASE_COLUMNS,
                                importer=resources.ReleaseImporter)
         role_permissions_register(roles=CASE_EXPORT_ROLES, names=["bondfund.export_bondrequest"])
         role_permissions_register(roles=[Role.PROGRAM_ADMIN], names=["bondfund.import_bondrequest"])

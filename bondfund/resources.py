@@ -19,18 +19,30 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from djmoney.money import Money
 from import_export import resources
 
-from bondfund.models import Authority, BondRequest, BondType, State
+from bondfund.models import Authority, BondProgram, BondRequest, BondType, State
 from bondfund.services import bond_request_confirm_release, bond_requests_import
 from core.exports import neutralise_dataset
+from core.import_targets import ImportColumn
 from core.resources import cell_text
 from core.uploads import CheckedUpload
-from core.validators import normalize_a_number
+from core.validators import normalize_a_number, normalize_curp
 
 IDENTIFIER_COLUMNS = ("a_number", "case_reference")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y")
+RELEASE_COLUMNS = (
+    ImportColumn("a_number", description=_l(
+        "The released person's A-number. Give it or the case reference."),
+        example="A-012-345-678"),
+    ImportColumn("case_reference", description=_l(
+        "The case reference (CHI-2025-000012) or the bond's number (FZ-000123)."),
+        example=""),
+    ImportColumn("release_date", required=True, description=_l(
+        "Release date, YYYY-MM-DD; not in the future."), example="2025-11-20"),
+)
 
 
 class BondRequestResource(resources.ModelResource):
@@ -166,9 +178,52 @@ class ReleaseImporter:
 
 # Bond requests ------------------------------------------------------------------------------
 
-BOND_REQUEST_COLUMNS = ("case_reference", "a_number", "program", "facility", "detained_on",
-                        "authority", "decided_on", "judge_or_court", "amount", "bond_type",
-                        "obligor_ein", "conditions")
+def _programs():
+    """Open programs and their checklist, in the order eligibility_answers follows."""
+    return [(p.name, " ; ".join(q.text for q in p.eligibility_questions.all()) or "—")
+            for p in BondProgram.objects.prefetch_related("eligibility_questions")
+            .order_by("name")]
+
+
+BOND_REQUEST_COLUMNS = (
+    ImportColumn("case_reference", description=_l(
+        "The person's case reference. Give it, the A-number or the CURP: the person must be "
+        "on record (import beneficiaries first)."), example="CHI-2025-000012"),
+    ImportColumn("a_number", description=_l("The person's A-number (8 or 9 digits)."),
+                 example="A-012-345-678"),
+    ImportColumn("curp", description=_l("The person's CURP (18 characters)."), example=""),
+    ImportColumn("program", required=True, description=_l(
+        "The bond program's exact name."), example="Programa piloto de fianzas Chicago 2025",
+        codes=_programs),
+    ImportColumn("facility", required=True, description=_l("Detention facility."),
+                 example="Broadview Processing Center"),
+    ImportColumn("detained_on", required=True, description=_l(
+        "Detention date, YYYY-MM-DD. With the person and the program it identifies the case: "
+        "a case already on record is not imported again."), example="2025-11-01"),
+    ImportColumn("authority", required=True, description=_l("Who set the bond."),
+                 example="ice", codes=lambda: Authority.choices),
+    ImportColumn("decided_on", required=True, description=_l("Date of the bond decision, "
+                                                             "YYYY-MM-DD."),
+                 example="2025-11-10"),
+    ImportColumn("judge_or_court", description=_l(
+        "The judge or court that set the bond; required unless ICE set it."), example=""),
+    ImportColumn("amount", required=True, description=_l(
+        "Bond amount in US dollars, at least 1500, without the $ sign."), example="6000.00"),
+    ImportColumn("bond_type", required=True, description=_l("Bond type."),
+                 example="delivery", codes=lambda: BondType.choices),
+    ImportColumn("obligor_ein", required=True, description=_l(
+        "EIN of the partner that posts the bond; it must serve the person's consulate."),
+        example="36-4567890"),
+    ImportColumn("eligibility_answers", description=_l(
+        "Answers to the program's checklist, yes or no separated by “;”, in the order "
+        "listed for the program (required when the program has a checklist)."),
+        example="yes;no"),
+    ImportColumn("conditions", description=_l("Conditions of release."),
+                 example="Report to ICE monthly"),
+)
+BOND_REQUEST_HEADERS = tuple(column.name for column in BOND_REQUEST_COLUMNS)
+PERSON_COLUMNS = ("case_reference", "a_number", "curp")
+YES_WORDS, NO_WORDS = {"yes", "y", "si", "sí", "true", "1"}, {"no", "n", "false", "0"}
 
 
 class BondRequestRowForm(forms.Form):
@@ -176,6 +231,7 @@ class BondRequestRowForm(forms.Form):
 
     case_reference = forms.CharField(required=False, max_length=20)
     a_number = forms.CharField(required=False, max_length=16)
+    curp = forms.CharField(required=False, max_length=18)
     program = forms.CharField(max_length=160)
     facility = forms.CharField(max_length=200)
     detained_on = forms.DateField(input_formats=DATE_FORMATS)
@@ -185,16 +241,30 @@ class BondRequestRowForm(forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=2)
     bond_type = forms.ChoiceField(choices=BondType.choices)
     obligor_ein = forms.CharField(required=False, max_length=10)
+    eligibility_answers = forms.CharField(required=False)
     conditions = forms.CharField(required=False)
 
     def clean_a_number(self):
         value = self.cleaned_data["a_number"]
         return normalize_a_number(value) if value else ""
 
+    def clean_curp(self):
+        value = self.cleaned_data["curp"]
+        return normalize_curp(value) if value else ""
+
+    def clean_eligibility_answers(self):
+        words = [w.strip().casefold() for w in self.cleaned_data["eligibility_answers"]
+                 .split(";") if w.strip()]
+        wrong = [w for w in words if w not in YES_WORDS | NO_WORDS]
+        if wrong:
+            raise forms.ValidationError(_("Answer the checklist with yes or no (not "
+                                          "“%(word)s”).") % {"word": wrong[0][:20]})
+        return [w in YES_WORDS for w in words]
+
     def clean(self):
         data = super().clean()
-        if not data.get("case_reference") and not data.get("a_number"):
-            raise forms.ValidationError(_("Give a case reference or an A-number."))
+        if not any(data.get(name) for name in PERSON_COLUMNS):
+            raise forms.ValidationError(_("Give a case reference, an A-number or a CURP."))
         return data
 
     def values(self):
@@ -206,7 +276,7 @@ class BondRequestRowForm(forms.Form):
 
 def _row_data(row):
     data = {}
-    for name in BOND_REQUEST_COLUMNS:
+    for name in BOND_REQUEST_HEADERS:
         value = row.get(name)
         if isinstance(value, datetime.date):
             data[name] = value.date() if isinstance(value, datetime.datetime) else value
@@ -223,13 +293,14 @@ def _form_errors(form):
 
 
 class BondRequestImporter:
-    """Rows -> bond_requests_import: a dry run per chunk first, then the drafts."""
+    """Rows -> bond_requests_import: a dry run per chunk first, then the drafts. Rows whose
+    case is on record already are listed on the job (`unmatched`) and skipped."""
 
-    REQUIRED = {"program", "facility", "detained_on", "authority", "decided_on", "amount",
-                "bond_type"}
+    REQUIRED = {column.name for column in BOND_REQUEST_COLUMNS if column.required}
 
     def __init__(self, job):
         self.job, self.actor = job, job.created_by
+        self.seen = {}  # the cases of this file read so far -> their line
 
     def _parsed(self, headers, rows):
         parsed, errors = [], []
@@ -243,21 +314,26 @@ class BondRequestImporter:
 
     def _run(self, headers, rows, *, dry_run):
         missing = self.REQUIRED - set(headers)
-        if missing or not set(IDENTIFIER_COLUMNS) & set(headers):
-            return [], [(rows[0][0], _("Missing columns: %(columns)s.") % {
-                "columns": ", ".join(sorted(missing) or ["case_reference / a_number"])})]
+        if missing or not set(PERSON_COLUMNS) & set(headers):
+            return None, [(rows[0][0], _("Missing columns: %(columns)s.") % {
+                "columns": ", ".join(sorted(missing) or ["case_reference / a_number / curp"])})]
         parsed, errors = self._parsed(headers, rows)
-        created, row_errors = bond_requests_import(
-            actor=self.actor, rows=parsed, dry_run=dry_run or bool(errors),
+        result = bond_requests_import(
+            actor=self.actor, rows=parsed, dry_run=dry_run or bool(errors), seen=self.seen,
+            import_job_id=self.job.pk,
             comment=_("Imported from %(file)s.") % {"file": self.job.original_name})
-        return created, sorted(errors + row_errors, key=lambda error: error[0])
+        return result, sorted(errors + result.errors, key=lambda error: error[0])
 
     def validate_chunk(self, headers, rows):
-        return self._run(headers, rows, dry_run=True)[1]
+        result, errors = self._run(headers, rows, dry_run=True)
+        if result is not None:
+            self.job.unmatched.extend({"line": line, "identifier": reference}
+                                      for line, reference in result.already)
+        return errors
 
     def save_chunk(self, headers, rows):
-        created, errors = self._run(headers, rows, dry_run=False)
-        return len(created), errors
+        result, errors = self._run(headers, rows, dry_run=False)
+        return (len(result.created) if result else 0), errors
 
     def after_save(self, job):
         pass

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bondfund import resources
 from bondfund.models import BondRequest
 from bondfund.pdfs import bond_authorization_issue, disbursement_voucher_issue
 from bondfund.selectors import bond_request_for, bond_requests_visible_to
@@ -99,4 +100,4 @@ def release_import(request):
             return redirect("core:import_job_detail", pk=job.pk)
     return render(request, "documents/import_upload.html", {
         "form": form, "title": _("Import release confirmations"),
-        "columns": ("a_number", "case_reference", "release_date")})
+        "columns": resources.RELEASE_COLUMNS, "kind": ImportJob.Kind.RELEASES})

@@ -233,6 +233,9 @@ def validate(job):
         _end(job, ImportJob.Status.INVALID, message=_("The file has no rows."))
     elif count:
         _end(job, ImportJob.Status.INVALID, error_count=count, errors=kept)
+    elif len(job.unmatched) >= job.processed_rows:
+        _end(job, ImportJob.Status.DONE, saved_count=0, message=_(
+            "No row needs saving: every row of the file is left out (listed below)."))
     else:
         _end(job, ImportJob.Status.READY)
 

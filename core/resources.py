@@ -20,6 +20,12 @@ SERVICE_FIELDS = ("given_names", "family_names", "date_of_birth", "country_of_bi
                   "a_number", "curp", "preferred_language", "accessibility_needs", "phone",
                   "email", "address", "consents_to_family_lookup")
 TRUE_WORDS = {"1", "true", "yes", "y", "si", "sí", "x"}
+# Read from an import file only: consent to be messaged (recorded and audited as the form
+# does), the reason for it, and the day the case was opened (its reference's year).
+IMPORT_FIELDS = ("message_consent", "message_channel", "mobile_number", "consent_comment",
+                 "opened_on")
+YES_NO_FIELDS = ("consents_to_family_lookup", "message_consent")
+DATE_FIELDS = ("date_of_birth", "opened_on")
 
 
 class ConsulateCodeWidget(widgets.ForeignKeyWidget):
@@ -79,6 +85,14 @@ def yes(value):
     return cell_text(value).casefold() in TRUE_WORDS
 
 
+def _date(text):
+    """A YYYY-MM-DD cell as a date; anything else is kept as text for the row's error."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
 class BeneficiaryImporter:
     """Rows -> beneficiaries_check (no writes) chunk by chunk, then beneficiaries_import."""
 
@@ -105,12 +119,14 @@ class BeneficiaryImporter:
 
     def _fields(self, row):
         fields = {}
-        for name in SERVICE_FIELDS:
+        for name in SERVICE_FIELDS + IMPORT_FIELDS:
             value = row.get(name)
-            if name == "consents_to_family_lookup":
+            if name in YES_NO_FIELDS:
                 fields[name] = yes(value)
-            elif name == "date_of_birth" and isinstance(value, datetime.date):
+            elif name in DATE_FIELDS and isinstance(value, datetime.date):
                 fields[name] = value.date() if isinstance(value, datetime.datetime) else value
+            elif name == "opened_on" and cell_text(value):
+                fields[name] = _date(cell_text(value))
             elif cell_text(value):
                 fields[name] = cell_text(value)
         return fields

@@ -1,5 +1,7 @@
 """Writes a user can cause in core: beneficiaries, their family contacts, merges, language."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -109,11 +111,12 @@ def reference_allocate(*, consulate):
     return references_allocate(consulate=consulate, count=1)[0]
 
 
-def references_allocate(*, consulate, count):
+def references_allocate(*, consulate, count, year=None):
     """`count` consecutive case references, locking the consulate's sequence once. The year is
     the one at the consulate (a case opened in Los Angeles at 23:30 on 31 December is of the
-    old year there, whatever the hour in Chicago)."""
-    year = local_today(consulate).year
+    old year there, whatever the hour in Chicago), or `year` for a case of an earlier year
+    brought in from a file: each year has its own sequence."""
+    year = year or local_today(consulate).year
     ReferenceSequence.objects.get_or_create(consulate=consulate, year=year)
     sequence = ReferenceSequence.objects.select_for_update().get(consulate=consulate, year=year)
     first = sequence.last + 1
@@ -203,6 +206,11 @@ def beneficiaries_check(*, actor, rows, seen=None):
         except ValidationError as exc:
             errors.extend((line, message) for message in _labelled(exc))
             continue
+        try:
+            _imported_row_guard(beneficiary, fields)
+        except ValidationError as exc:
+            errors.extend((line, message) for message in _labelled(exc))
+            continue
         errors.extend((line, m) for m in seen.repeats(line, beneficiary, confirm_distinct))
         prepared.append((line, beneficiary, confirm_distinct))
     ready = []
@@ -220,26 +228,47 @@ def beneficiaries_check(*, actor, rows, seen=None):
     return ready, sorted(errors, key=lambda error: error[0])
 
 
+def _imported_row_guard(beneficiary, fields):
+    """A file's row, beyond the person's own rules: its consent needs a reason as the form's
+    does, and the day the case was opened (when given) is not in the future."""
+    consent_guard(person=Beneficiary(), consent=beneficiary.message_consent,
+                  comment=fields.get("consent_comment", ""))
+    opened_on = fields.get("opened_on")
+    if opened_on and not isinstance(opened_on, datetime.date):
+        raise ValidationError({"opened_on": _("“%(value)s” is not a date (YYYY-MM-DD).")
+                               % {"value": str(opened_on)[:20]}})
+    if opened_on and opened_on > local_today(beneficiary.consulate):
+        raise ValidationError({"opened_on": _("The date the case was opened is in the "
+                                              "future.")})
+
+
 def beneficiaries_import(*, actor, rows, seen=None, comment=""):
     """Create the beneficiaries of these rows, all of them or (on any row error) none:
-    references allocated as a block per consulate, rows and audit events written in bulk.
-    Returns (created, errors)."""
+    references allocated as a block per consulate and year (a row's opened_on gives a case
+    of an earlier year its own year's reference), rows and audit events written in bulk;
+    a consent given is audited as the form audits it. Returns (created, errors)."""
+    extras = {line: fields for line, _consulate, fields, _confirm in rows}
     with transaction.atomic():
         ready, errors = beneficiaries_check(actor=actor, rows=rows, seen=seen)
         if errors:
             return [], errors
-        by_consulate = {}
-        for _line, beneficiary, _matches in ready:
-            by_consulate.setdefault(beneficiary.consulate, []).append(beneficiary)
-        for consulate in sorted(by_consulate, key=lambda c: c.pk):  # one lock order
-            people = by_consulate[consulate]
-            references = references_allocate(consulate=consulate, count=len(people))
+        by_sequence = {}
+        for line, beneficiary, _matches in ready:
+            opened_on = extras[line].get("opened_on")
+            key = (beneficiary.consulate, opened_on.year if opened_on else None)
+            by_sequence.setdefault(key, []).append(beneficiary)
+        for consulate, year in sorted(by_sequence, key=lambda k: (k[0].pk, k[1] or 0)):
+            people = by_sequence[(consulate, year)]  # one lock order: consulate, then year
+            references = references_allocate(consulate=consulate, count=len(people), year=year)
             for beneficiary, reference in zip(people, references, strict=True):
                 beneficiary.reference = reference
         created = Beneficiary.objects.bulk_create([b for _line, b, _m in ready],
                                                   batch_size=500)
         audit_record_many([_create_audit(actor, b, matches, comment)
                            for _line, b, matches in ready])
+        for line, beneficiary, _matches in ready:
+            consent_record(actor=actor, person=beneficiary, before=False,
+                           comment=extras[line].get("consent_comment", ""))
         duplicate_reviews_queue([(b, matches) for _line, b, matches in ready])
     return created, []
 
