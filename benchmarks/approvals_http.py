@@ -158,7 +158,7 @@ def side(args, keys, shares, approve):
             pk = state["todo"].pop()
             headers.update({"Content-Type": "application/x-www-form-urlencoded",
                             "X-CSRFToken": CSRF})
-            conn.request("POST", f"/bonds/{pk}/do/approve/", body="approve-comment=ok",
+            conn.request("POST", f"/bonds/{pk}/do/approve/", body="approve-comment=ok&confirm=1",
                          headers=headers)
         else:
             conn.request("GET", args.trivial, headers=headers)
@@ -184,7 +184,8 @@ def profile(args, ids, keys):
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies["sessionid"], client.cookies["csrftoken"] = keys[0], CSRF
     post = lambda pk: client.post(f"/bonds/{pk}/do/approve/",  # noqa: E731
-                                  {"approve-comment": "ok"}, HTTP_X_CSRFTOKEN=CSRF)
+                                  {"approve-comment": "ok", "confirm": "1"},
+                                  HTTP_X_CSRFTOKEN=CSRF)
     with CaptureQueriesContext(connection) as queries:
         t0 = time.perf_counter()
         status = post(ids.pop()).status_code

@@ -1,340 +1,43 @@
-"""Pages with years of data: queries, median and p95 per page and persona; prints figures.
+"""Pages with the network's ten-year volume: queries, p50 and p95 per page and persona, with the
+load average beside them; prints figures, is not a test.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fianza_pages \
-        .venv/bin/python benchmarks/pages.py [--quick] [--repeat N]
+        .venv/bin/python benchmarks/pages.py --scale 0.1 [--repeat N] [--plans]
 
 It creates the database named in DATABASE_URL (and marks it with a COMMENT); it refuses to run
-against an existing database it did not create. It loads the programs, personas and a few dozen
-bonds and grants through the real services (so the ledger and audit chain are real), then bulk
-loads the years: beneficiaries, detention cases, bond requests in every state, grant
-applications, disbursements, audit events (hash-chained, so audit_verify stays clean) and ledger
-transfers (generate_series, counters moved in the same transaction, so ledger_verify stays
-clean). Then, signed in as each persona, it requests every list and detail page through
-django.test.Client (real middleware and templates) and prints per page the number of queries,
-the median and p95 time over N requests, and whether the EXPLAIN of the page's main list query
-shows a Seq Scan on a large table.
+against an existing database it did not create. It sets up the programs, personas and a few
+dozen bonds and grants through the real services (benchmarks/pages_world.py), and loads the
+years beside them (benchmarks/pages_load.py: at --scale 1, 1.3 million beneficiaries, 1.3
+million cases, their disbursements, 5 million audit events and 10 million ledger transfers;
+ledger_verify and audit_verify stay clean). Then, signed in as each persona, it requests every
+staff list and detail page through django.test.Client (real middleware, templates and second
+factor) and prints per page the number of queries, p50 and p95 over N requests, the load
+average, and whether the EXPLAIN of the page's main list query shows a Seq Scan on a large
+table. `--keep` measures again a database a previous run loaded.
 """
 
 import argparse
-import datetime
 import os
-import random
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+# This folder goes last (Python put it first): a script named like a standard module
+# must never shadow it.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "benchmarks"))
 
-MARK = "created by benchmarks/pages.py"
-SIZES = {
-    "full": {"beneficiaries": 50_000, "bonds": 20_000, "grants": 20_000, "audit": 200_000,
-             "transfers": 500_000, "real": 20},
-    "quick": {"beneficiaries": 10_000, "bonds": 4_000, "grants": 4_000, "audit": 40_000,
-              "transfers": 100_000, "real": 8},
-}
+import benchlib  # noqa: E402
+import pages_load  # noqa: E402
+import pages_world  # noqa: E402
+
 LARGE_TABLES = ("core_beneficiary", "bondfund_bondrequest", "bondfund_detentioncase",
                 "grants_grantapplication", "core_auditevent", "ledger_transfer",
                 "payments_disbursement")
-
-
-# Database ------------------------------------------------------------------------------------
-
-def create_database(url):
-    """Create the database of DATABASE_URL, refusing one that exists and is not ours."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name or ""):
-        sys.exit(f"refusing: database name {name!r} is not a plain identifier")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name]).fetchone()
-        if row is not None:
-            if row[0] != MARK:
-                sys.exit(f"refusing: database {name!r} exists and was not created by this "
-                         "script")
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{MARK}'")
-
-
-def django_setup():
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    import django
-
-    django.setup()
-
-
-# Loading -------------------------------------------------------------------------------------
-
-def load_world():
-    """Consulates, partners, personas and programs, through the real services."""
-    from core.models import Consulate, Membership, PartnerOrganization, Role, User
-    from tests.bondfund.factories import make_program as bond_program
-    from tests.grants.factories import make_program as grant_program
-
-    consulates = [Consulate.objects.create(code=code, name=f"Consulado de México en {city}",
-                                           city=city, state=st, phone="+1 312 555 0100")
-                  for code, city, st in (("CHI", "Chicago", "IL"), ("LAX", "Los Angeles", "CA"),
-                                         ("HOU", "Houston", "TX"), ("NYC", "New York", "NY"),
-                                         ("PHX", "Phoenix", "AZ"), ("ATL", "Atlanta", "GA"),
-                                         ("DEN", "Denver", "CO"), ("SEA", "Seattle", "WA"))]
-    partners = []
-    for i, consulate in enumerate(consulates):
-        p = PartnerOrganization.objects.create(name=f"Partner Legal Aid {i}",
-                                               ein=f"36-{1000000 + i:07d}")
-        p.consulates.add(consulate)
-        partners.append(p)
-
-    def persona(username, role, consulate=None, partner=None):
-        user = User.objects.create_user(username=username, password="x" * 20, language="es")
-        Membership.objects.create(user=user, role=role, consulate=consulate, partner=partner)
-        return user
-
-    w = SimpleNamespace(consulates=consulates, partners=partners)
-    w.consulate_a, w.consulate_b = consulates[0], consulates[1]
-    w.partner_x, w.partner_y = partners[0], partners[1]
-    w.officer_a = persona("officer", Role.CONSULATE_OFFICER, consulate=w.consulate_a)
-    w.approver_a = persona("approver", Role.FINANCE_APPROVER, consulate=w.consulate_a)
-    w.approver_2 = persona("approver2", Role.FINANCE_APPROVER, consulate=w.consulate_a)
-    w.partner_x_staff = persona("partner", Role.PARTNER_STAFF, partner=w.partner_x)
-    w.admin = persona("admin", Role.PROGRAM_ADMIN)
-    w.auditor = persona("auditor", Role.AUDITOR)
-    w.personas = {"officer": w.officer_a, "approver": w.approver_a,
-                  "partner staff": w.partner_x_staff, "program admin": w.admin,
-                  "auditor": w.auditor}
-    w.bond_program = bond_program(w, budget=10_000_000, consulate_a=2_000_000,
-                                  consulate_b=1_000_000, partner_x=2_000_000,
-                                  partner_y=1_000_000, per_case=25_000)
-    w.grant_program = grant_program(w, total=1_000_000, per_grant_max=10_000,
-                                    allocations={w.consulate_a: 200_000}, waiting_period_days=90)
-    return w
-
-
-def load_real(w, n):
-    """A few bonds and grants through every service (approve, pay): real transfers and audit."""
-    from bondfund import services as bond_services
-    from core.models import Beneficiary
-    from tests.bondfund.factories import make_request
-    from tests.bondfund.factories import pay as pay_bond
-    from tests.grants.factories import approved as grant_approved
-    from tests.grants.factories import pay as pay_grant
-
-    for i in range(n):
-        ben = Beneficiary.objects.create(
-            reference=f"CHI-2025-9{i:05d}", given_names=f"Real{i}", family_names="Servicios",
-            date_of_birth=datetime.date(1990, 1, 1), consulate=w.consulate_a,
-            consents_to_family_lookup=True)
-        w.ben_a = ben
-        req = make_request(w, w.bond_program, amount=6_000, beneficiary=ben)
-        if i % 4 != 3:
-            bond_services.bond_request_approve(actor=w.approver_a, request_id=req.pk)
-            if i % 2 == 0:
-                pay_bond(w, req)
-        application = grant_approved(w, w.grant_program, beneficiary=ben)
-        if i % 2 == 0:
-            pay_grant(w, application)
-
-
-def _pick(rnd, weighted):
-    return rnd.choices([v for v, _ in weighted], weights=[k for _, k in weighted])[0]
-
-
-def load_bulk(w, size, log):
-    from django.db import transaction
-    from django.utils import timezone
-    from djmoney.money import Money
-
-    from bondfund.models import BondRequest, DetentionCase
-    from bondfund.models import State as BondState
-    from core.models import Beneficiary
-    from grants.models import GrantApplication, PayeeKind
-    from grants.models import State as GrantState
-    from payments.models import Disbursement, Method, Status
-
-    rnd = random.Random(7)
-    now = timezone.now()
-    years = 4 * 365 * 24 * 3600
-
-    def moment():
-        return now - datetime.timedelta(seconds=rnd.randrange(years))
-
-    t0 = time.perf_counter()
-    with transaction.atomic():
-        bens = Beneficiary.objects.bulk_create([
-            Beneficiary(reference=f"{w.consulates[i % len(w.consulates)].code}-20{22 + i % 4}-"
-                        f"{i:06d}",
-                        given_names=rnd.choice(["Juan", "María", "José", "Guadalupe", "Luis",
-                                                "Ana", "Jesús", "Rosa"]) + f" {i}",
-                        family_names=rnd.choice(["Pérez", "García", "Hernández", "López",
-                                                 "Martínez", "Sánchez"]) + " "
-                        + rnd.choice(["Ramírez", "Cruz", "Flores", "Gómez", "Díaz"]),
-                        date_of_birth=datetime.date(1960, 1, 1)
-                        + datetime.timedelta(days=rnd.randrange(40 * 365)),
-                        a_number=f"{200000000 + i:09d}", consulate=w.consulates[i % 8],
-                        consents_to_family_lookup=i % 3 == 0, created_at=moment())
-            for i in range(size["beneficiaries"])], batch_size=5000)
-        log(f"beneficiaries: {len(bens)}")
-
-        bond_states = [(s, 1) for s in BondState.values]
-        partner_of = {c.pk: p for c, p in zip(w.consulates, w.partners, strict=True)}
-        detentions = DetentionCase.objects.bulk_create([
-            DetentionCase(beneficiary=bens[i * 7 % len(bens)],
-                          consulate_id=bens[i * 7 % len(bens)].consulate_id,
-                          facility="Broadview Processing Center",
-                          detained_on=datetime.date(2022, 1, 1)
-                          + datetime.timedelta(days=i % 1400),
-                          created_by=w.officer_a, created_at=moment())
-            for i in range(size["bonds"])], batch_size=5000)
-        bonds = []
-        for i, case in enumerate(detentions):
-            state = _pick(rnd, bond_states)
-            created = moment()
-            paid = state in ("disbursed", "posted", "released", "refund_due", "closed_refunded",
-                             "breached", "closed_forfeited")
-            amount = Money(1500 + 500 * (i % 40), "USD")
-            bonds.append(BondRequest(
-                program=w.bond_program, detention_case=case, beneficiary_id=case.beneficiary_id,
-                consulate_id=case.consulate_id,
-                obligor=partner_of[case.consulate_id],
-                state=state, authority="ij", decided_on=case.detained_on,
-                judge_or_court="IJ", amount=amount, bond_type="delivery",
-                disbursed_amount=amount if paid else None,
-                disbursed_on=created.date() if paid else None,
-                cancelled_on=(created + datetime.timedelta(days=200)).date()
-                if state in ("refund_due", "closed_refunded") else None,
-                created_by=w.officer_a, created_at=created))
-        bonds = BondRequest.objects.bulk_create(bonds, batch_size=5000)
-        log(f"bond requests: {len(bonds)}")
-
-        grants = []
-        for i in range(size["grants"]):
-            ben = bens[(i * 13) % len(bens)]
-            state = rnd.choice(GrantState.values)
-            created = moment()
-            partner = i % 5 == 0
-            paid = state in ("disbursed", "confirmed", "closed")
-            grants.append(GrantApplication(
-                program=w.grant_program, beneficiary=ben, consulate_id=ben.consulate_id,
-                amount=Money(500 + i % 5000, "USD"), purpose="Apoyo",
-                payee_kind=PayeeKind.PARTNER if partner else PayeeKind.FAMILY_MEMBER,
-                payee_partner=partner_of[ben.consulate_id] if partner else None,
-                payee_name="Familia", state=state,
-                disbursed_amount=Money(500 + i % 5000, "USD") if paid else None,
-                disbursed_on=created.date() if paid else None,
-                submitted_at=None if state == "draft" else created,
-                created_by=w.officer_a, created_at=created))
-        grants = GrantApplication.objects.bulk_create(grants, batch_size=5000)
-        log(f"grant applications: {len(grants)}")
-
-        disbursements = [
-            Disbursement(object_type="bondfund.bondrequest", object_id=str(b.pk),
-                         reservation_key=f"reserve:bulk:bond:{b.pk}", method=Method.WIRE,
-                         status=Status.PAID, amount=int(b.disbursed_amount.amount * 100),
-                         currency="USD", payee_partner=b.obligor, consulate_id=b.consulate_id,
-                         manual_reference=f"FW-{b.pk}", requested_by=w.approver_a,
-                         created_at=b.created_at, paid_at=b.created_at)
-            for b in bonds if b.disbursed_amount is not None]
-        disbursements += [
-            Disbursement(object_type="grants.grantapplication", object_id=str(g.pk),
-                         reservation_key=f"reserve:bulk:grant:{g.pk}", method=Method.WIRE,
-                         status=Status.PAID, amount=int(g.disbursed_amount.amount * 100),
-                         currency="USD", payee_partner=g.payee_partner,
-                         payee_name=g.payee_name, consulate_id=g.consulate_id,
-                         requested_by=w.approver_a, created_at=g.created_at,
-                         paid_at=g.created_at)
-            for g in grants if g.disbursed_amount is not None]
-        Disbursement.objects.bulk_create(disbursements, batch_size=5000)
-        log(f"disbursements: {len(disbursements)}")
-    log(f"  ({time.perf_counter() - t0:.1f} s)")
-    load_audit(w, size["audit"], bonds, grants, rnd, log)
-    load_transfers(w, size["transfers"], log)
-
-
-def load_audit(w, n, bonds, grants, rnd, log):
-    """Hash-chained audit events continuing the chain the services started."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from core.models import AuditChainHead, AuditEvent
-
-    t0 = time.perf_counter()
-    actions = ["bond_request.submit", "bond_request.approve", "grant_application.submit",
-               "beneficiary.update", "bond_request.confirm_posting", "grant.approve"]
-    base = timezone.now() - datetime.timedelta(days=4 * 365)
-    step = datetime.timedelta(days=4 * 365) / max(n, 1)
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        prev = head.last_hash
-        batch = []
-        for i in range(n):
-            if i % 2:
-                obj = bonds[rnd.randrange(len(bonds))]
-                otype = "bondfund.bondrequest"
-            else:
-                obj = grants[rnd.randrange(len(grants))]
-                otype = "grants.grantapplication"
-            event = AuditEvent(created_at=base + step * i, actor=w.officer_a,
-                               action=actions[i % len(actions)], object_type=otype,
-                               object_id=str(obj.pk), changes={"state": ["draft", "submitted"]},
-                               consulate_id=obj.consulate_id, prev_hash=prev)
-            event.hash = event.compute_hash()
-            prev = event.hash
-            batch.append(event)
-            if len(batch) == 5000:
-                AuditEvent.objects.bulk_create(batch)
-                batch = []
-        AuditEvent.objects.bulk_create(batch)
-        AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
-    log(f"audit events: {n} ({time.perf_counter() - t0:.1f} s)")
-
-
-TRANSFER_SQL = """
-INSERT INTO ledger_transfer (id, debit_account_id, credit_account_id, amount, currency, code,
-    pending, post_pending, void_pending, linked, reference, memo, created_at,
-    debit_pending_after, debit_posted_after, credit_pending_after, credit_posted_after)
-SELECT 'bulk-' || g, CASE WHEN g %% 2 = 0 THEN %(a)s ELSE %(b)s END,
-       CASE WHEN g %% 2 = 0 THEN %(b)s ELSE %(a)s END, 1 + (g / 2) %% 100, 'USD', 'disburse',
-       false, false, false, '', '', '',
-       now() - make_interval(secs => (%(n)s - g) * 240 + 60), 0, 0, 0, 0
-FROM generate_series(1, %(n)s) g
-"""
-
-
-def load_transfers(w, n, log):
-    """Years of back-and-forth between two unlimited money accounts of the bond program (opened
-    through ledger.services), counters moved in the same transaction: ledger_verify stays
-    clean."""
-    from django.db import connection, transaction
-
-    from ledger import services
-
-    t0 = time.perf_counter()
-    a, b = (services.account_open(key=f"pages:{name}", book="money", code="bench",
-                                  currency="USD", name=f"Pages benchmark {name}",
-                                  program_ref=w.bond_program.ledger_ref).pk
-            for name in ("a", "b"))
-    even = sum(1 + (g // 2) % 100 for g in range(2, n + 1, 2))  # a -> b
-    odd = sum(1 + (g // 2) % 100 for g in range(1, n + 1, 2))  # b -> a
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(TRANSFER_SQL, {"a": a, "b": b, "n": n})
-        for account, debits, credits in ((a, even, odd), (b, odd, even)):
-            cursor.execute("UPDATE ledger_account SET debits_posted = debits_posted + %s, "
-                           "credits_posted = credits_posted + %s WHERE id = %s",
-                           [debits, credits, account])
-    w.busy_account = a
-    log(f"ledger transfers: {n} between accounts {a} and {b} "
-        f"({time.perf_counter() - t0:.1f} s)")
-    return a
 
 
 # Measuring -----------------------------------------------------------------------------------
@@ -358,14 +61,16 @@ def pages(w):
          .order_by("-created_at").first())
     account = getattr(w, "busy_account", None) or Account.objects.order_by("pk").first().pk
     action = AuditEvent.objects.order_by("-id").values_list("action", flat=True).first()
+    next_query = w.beneficiary_next_query
     return [
         ("core", "home", reverse("core:home"), "core_beneficiary"),
         ("core", "beneficiary list", reverse("core:beneficiary_list"), "core_beneficiary"),
         ("core", "beneficiary search", reverse("core:beneficiary_list") + "?q=Garc",
          "core_beneficiary"),
-        ("core", "beneficiary p.50", reverse("core:beneficiary_list") + "?page=50",
-         "core_beneficiary"),
         ("core", "beneficiary detail", reverse("core:beneficiary_detail", args=[ben.pk]), None),
+        ("core", "beneficiary list next", reverse("core:beneficiary_list") + "?" + next_query,
+         "core_beneficiary"),
+        ("core", "duplicates queue", reverse("core:duplicate_queue"), None),
         ("core", "audit list", reverse("core:audit_list"), "core_auditevent"),
         ("core", "audit by action", reverse("core:audit_list") + f"?action={action}",
          "core_auditevent"),
@@ -402,6 +107,13 @@ def pages(w):
         ("ledger", "reconciliation", reverse("ledger:reconciliation"), None),
         ("ledger", "account statement", reverse("ledger:account_statement", args=[account]),
          "ledger_transfer"),
+        ("notifications", "problems", reverse("notifications:problem_list"),
+         "notifications_notification"),
+        ("pale", "referral list", reverse("pale:referral_list"), "pale_referral"),
+        ("pale", "invoice list", reverse("pale:invoice_list"), "pale_invoice"),
+        ("monitoring", "overview", reverse("monitoring:overview"), "monitoring_alert"),
+        ("monitoring", "statement batches", reverse("monitoring:statement_batches"), None),
+        ("obligations", "appearances", reverse("obligations:list"), None),
         ("public", "lookup", reverse("public:lookup"), None),
         ("public", "reference card", reverse("public:reference_card", args=[ben.pk]), None),
     ]
@@ -444,7 +156,7 @@ def measure(w, repeat, show_plans):
             captured = list(ctx.captured_queries)  # read now: the next request resets the log
             status = response.status_code
             if status != 200:
-                rows.append((persona, app, name, status, None, None, None, "-"))
+                rows.append((persona, app, name, status, None, None, None, "-", None))
                 continue
             samples = []
             for _ in range(repeat):
@@ -461,7 +173,7 @@ def measure(w, repeat, show_plans):
                     seq = ", ".join(tables) if tables else "no"
                     plans[(persona, name)] = (sql, plan)
             rows.append((persona, app, name, status, len(captured),
-                         statistics.median(samples), p95, seq))
+                         statistics.median(samples), p95, seq, benchlib.load()))
     print_table(rows)
     if show_plans:
         for (persona, name), (sql, plan) in plans.items():
@@ -470,54 +182,45 @@ def measure(w, repeat, show_plans):
 
 
 def print_table(rows):
-    print(f"\n{'persona':<14}| {'page':<34}| {'status':>6} | {'queries':>7} | "
-          f"{'median ms':>9} | {'p95 ms':>7} | seq scan on a large table")
-    print("-" * 116)
-    for persona, app, name, status, queries, median, p95, seq in rows:
+    print(f"\n{'persona':<14}| {'page':<36}| {'status':>6} | {'queries':>7} | "
+          f"{'p50 ms':>7} | {'p95 ms':>7} | {'load':>5} | seq scan on a large table")
+    print("-" * 124)
+    for persona, app, name, status, queries, median, p95, seq, load in rows:
         page = f"{app}: {name}"
         if queries is None:
-            print(f"{persona:<14}| {page:<34}| {status:>6} |")
+            print(f"{persona:<14}| {page:<36}| {status:>6} |")
             continue
-        print(f"{persona:<14}| {page:<34}| {status:>6} | {queries:>7} | {median:>9.1f} | "
-              f"{p95:>7.1f} | {seq}")
+        print(f"{persona:<14}| {page:<36}| {status:>6} | {queries:>7} | {median:>7.1f} | "
+              f"{p95:>7.1f} | {load:>5.1f} | {seq}")
+    slow = [r for r in rows if r[6] is not None and r[6] >= 150]
+    print(f"\npages at p95 >= 150 ms: {len(slow)} of {sum(r[4] is not None for r in rows)}"
+          f" (load average {benchlib.load():.1f} on {os.cpu_count()} CPUs)")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a fifth of the data")
-    parser.add_argument("--repeat", type=int, default=None, help="requests per page")
-    parser.add_argument("--plans", action="store_true", help="print each EXPLAIN")
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must name a PostgreSQL database this script may create")
-    size = SIZES["quick" if args.quick else "full"]
-    repeat = args.repeat or (10 if args.quick else 20)
-
-    def log(message):
-        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-    create_database(url)
-    django_setup()
-    import logging
-
-    from django.conf import settings
+def load(args, log):
     from django.core.management import call_command
     from django.db import connection
 
-    settings.DEBUG = False  # no query log while timing (CaptureQueriesContext forces its own)
-    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # the expected 403/404
     call_command("migrate", verbosity=0)
-    log(f"migrated; loading {size}")
+    size = pages_load.sizes(args.scale)
+    log(f"migrated; loading {size} (load {benchlib.load():.1f})")
     t0 = time.perf_counter()
-    w = load_world()
-    load_real(w, size["real"])
-    log(f"world and {size['real']} bonds/grants through the services "
-        f"({time.perf_counter() - t0:.1f} s)")
-    load_bulk(w, size, log)
+    w = pages_world.load_world()
+    pages_load.load_all(w, size, log)
+    pages_world.load_real(w, args.real)
+    log(f"{args.real} bonds/grants through the services; all loaded in "
+        f"{time.perf_counter() - t0:.0f} s (load {benchlib.load():.1f})")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
+    return w
+
+
+def verify(log):
     from io import StringIO
+
+    from django.core.management import call_command
+
+    from core.audit import audit_verify
 
     out = StringIO()
     try:
@@ -525,12 +228,60 @@ def main():
         log(f"ledger_verify: {out.getvalue().strip() or 'ok'}")
     except SystemExit as exc:
         log(f"ledger_verify FAILED ({exc}): {out.getvalue().strip()}")
-    from core.audit import audit_verify
-
     problems = audit_verify()
     log(f"audit_verify: {'ok' if not problems else problems[:3]}")
-    log(f"measuring, {repeat} requests per page")
-    measure(w, repeat, args.plans)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=0.1,
+                        help="1 = ten years of the network (1.3 million cases)")
+    parser.add_argument("--real", type=int, default=8,
+                        help="bonds and grants through the services")
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page")
+    parser.add_argument("--plans", action="store_true", help="print each EXPLAIN")
+    parser.add_argument("--keep", action="store_true",
+                        help="measure the database a previous run loaded")
+    parser.add_argument("--verify", action="store_true",
+                        help="run ledger_verify and audit_verify (minutes at full scale)")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must name a PostgreSQL database this script may create")
+
+    def log(message):
+        print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+
+    log(f"pages benchmark, scale {args.scale} ({os.cpu_count()} CPUs, load "
+        f"{benchlib.load():.1f})")
+    if not args.keep:
+        pages_world.create_database(url)
+    pages_world.django_setup()
+    import logging
+
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log while timing (CaptureQueriesContext forces its own)
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # the expected 403/404
+    logging.getLogger("ops.request").setLevel(logging.WARNING)
+    w = pages_world.existing_world() if args.keep else load(args, log)
+    if args.verify:
+        verify(log)
+    w.beneficiary_next_query = first_page_next(w)
+    log(f"measuring, {args.repeat} requests per page (load {benchlib.load():.1f})")
+    measure(w, args.repeat, args.plans)
+
+
+def first_page_next(w):
+    """The cursor of the beneficiary list's second page, as the program admin sees it."""
+    from django.http import QueryDict
+
+    from core.paging import keyset_page
+    from core.selectors import beneficiaries_visible_to
+
+    page = keyset_page(beneficiaries_visible_to(w.admin).order_by(
+        "family_names", "given_names", "pk"), QueryDict(), per_page=50)
+    return page.next_query
 
 
 if __name__ == "__main__":

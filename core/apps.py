@@ -21,9 +21,10 @@ class CoreConfig(AppConfig):
         # prints; it has no setting for it.
         djmoney.money.get_current_locale = _money_locale
 
-        from core import auth_signals
+        from core import access_version, auth_signals
 
         auth_signals.connect()
+        access_version.connect()
 
         from core.timeline import register_timeline_provider
         from core.whereabouts import people_timeline

@@ -14,6 +14,7 @@ from two_factor.signals import user_verified
 from core.audit import audit_record
 from core.middleware import SESSION_SEEN, SESSION_STARTED
 from core.request_context import current_user
+from core.timezones import remember_zone
 
 DEVICE_MODELS = (TOTPDevice, StaticDevice)
 
@@ -34,6 +35,8 @@ def session_started(sender, request, user, **kwargs):
         now = time.time()
         request.session[SESSION_STARTED] = now
         request.session[SESSION_SEEN] = now
+        user.refresh_from_db(fields=["access_version"])  # the version later requests load
+        remember_zone(request.session, user)
 
 
 def device_saved(sender, instance, created, **kwargs):

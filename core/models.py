@@ -24,6 +24,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="es"
     )
+    # Moves on every change of the user's memberships (core.access_version): a session keeps
+    # what it derived from them (the time zone) only while this is unchanged.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,5 +1,6 @@
 """E-mail to the next actor, through the outbox: one row per user, written in the caller's
-transaction and delivered by the queue once it commits (in-process without a broker).
+transaction (all in one INSERT) and delivered by the queue once it commits (in-process without
+a broker).
 
 Core imports no domain app, so the outbox is found through the app registry.
 """
@@ -14,12 +15,12 @@ def notify(*, users, subject, template_name, context, about=None):
     """Write one e-mail per user, in that user's language; nothing leaves before commit."""
     if not apps.is_installed("notifications"):
         return []
-    write_rendered = import_string("notifications.services.write_rendered")
-    rows = []
+    messages = []
     for user in users:
         with translation.override(user.language):
-            text_subject = str(subject)
-            body = render_to_string(template_name, context)
-        rows.append(write_rendered(user=user, subject=text_subject, body=body,
-                                   template=template_name, context=context, about=about))
-    return rows
+            messages.append((user, str(subject), render_to_string(template_name, context)))
+    if not messages:
+        return []
+    write_rendered_many = import_string("notifications.services.write_rendered_many")
+    return write_rendered_many(messages=messages, template=template_name, context=context,
+                               about=about)

@@ -70,19 +70,27 @@ def add_business_days(consulate, start: datetime, days: int) -> datetime:
     return local_instant(consulate, day, local.timetz().replace(tzinfo=None))
 
 
+# Session key: [user id, User.access_version, zone name or ""] of the zone last worked out.
+SESSION_ZONE = "fianza_zone"
+
+
 class ConsulateTimeZoneMiddleware:
     """Show and read dates in the zone of the user's consulate.
 
     A user whose memberships reach exactly one consulate works in its zone; headquarters,
     partner staff and users of several consulates keep the fund's zone. Pages about one case
     convert with `zone_of(case.consulate)` where it matters (deadlines, "today").
+
+    The zone is worked out from the memberships once and kept in the session beside the
+    user's `access_version`, which every change of a membership moves (core.access_version):
+    later requests read it from the session and the user row they load anyway.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = self._zone_for(getattr(request, "user", None))
+        zone = self._zone_for(getattr(request, "user", None), getattr(request, "session", None))
         if zone is not None:
             timezone.activate(zone)
         try:
@@ -91,16 +99,39 @@ class ConsulateTimeZoneMiddleware:
             timezone.deactivate()
 
     @staticmethod
-    def _zone_for(user) -> ZoneInfo | None:
+    def _zone_for(user, session=None) -> ZoneInfo | None:
         if user is None or not user.is_authenticated:
             return None
         cached = getattr(user, "_fianza_zone", False)
         if cached is not False:
             return cached
-        names = set(
-            user.memberships.filter(consulate__isnull=False)
-            .values_list("consulate__time_zone", flat=True).distinct()[:2]
-        )
-        zone = ZoneInfo(names.pop()) if len(names) == 1 else None
+        stored = session.get(SESSION_ZONE) if session is not None else None
+        if isinstance(stored, list) and len(stored) == 3 and stored[:2] == _stamp(user):
+            name = stored[2]
+        else:
+            name = remember_zone(session, user)
+        zone = ZoneInfo(name) if name else None
         user._fianza_zone = zone
         return zone
+
+
+def _stamp(user):
+    return [user.pk, user.access_version]
+
+
+def remember_zone(session, user) -> str:
+    """Work out the user's zone and keep it in the session (at sign-in, and whenever the
+    memberships changed since)."""
+    name = membership_zone_name(user)
+    if session is not None:
+        session[SESSION_ZONE] = [*_stamp(user), name]
+    return name
+
+
+def membership_zone_name(user) -> str:
+    """The zone of the one consulate the user's memberships reach ("" for none or several)."""
+    names = set(
+        user.memberships.filter(consulate__isnull=False)
+        .values_list("consulate__time_zone", flat=True).distinct()[:2]
+    )
+    return names.pop() if len(names) == 1 else ""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.models import DocumentBatch
+from core.paging import keyset_page
 from core.tenancy import Scope
 from ledger.tasks import previous_month
 from monitoring import selectors, services
@@ -28,9 +29,9 @@ def overview(request):
         raise PermissionDenied
     checks = (list(selectors.check_runs_visible_to(request.user))
               if scope.has_role(*selectors.CHECK_READERS) else None)
-    alerts = Paginator(selectors.alerts_visible_to(request.user).order_by("due_on", "id"), 50)
+    alerts = selectors.alerts_visible_to(request.user).order_by("due_on", "id")
     response = render(request, "monitoring/overview.html", {
-        "checks": checks, "alerts": alerts.get_page(request.GET.get("page")),
+        "checks": checks, "alerts": keyset_page(alerts, request.GET, per_page=50),
         "failing": selectors.failing_checks_for(request.user),
         "batches_readable": scope.has_role(*selectors.BATCH_READERS),
     })

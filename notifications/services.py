@@ -9,6 +9,10 @@
         a broker). A `dedupe_key` already used returns that first row and queues nothing new.
         `about` is the case the message concerns; its history lists the message.
 
+    write_rendered_many(*, messages, template, context, about=None) -> list[Notification]
+        E-mails to users, (user, subject, body) already rendered in each one's language, in
+        one INSERT (core.notify); delivery queued after commit, as above.
+
     message_to_user(*, user, template, context, dedupe_key=None, about=None) -> Notification
         E-mail to a staff user, in the user's language.
 
@@ -31,7 +35,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -105,13 +109,14 @@ def _person_consulate_id(person):
     return person.consulate_id
 
 
-def _write(*, channel, address, template, context, language, dedupe_key=None,
-           recipient_user=None, about=None, consulate_id=None, problem="", subject=None,
-           body=None, person=None) -> Notification:
-    if dedupe_key:
-        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
+def _write(*, dedupe_key=None, problem="", **fields) -> Notification:
+    return _store([_row(dedupe_key=dedupe_key, problem=problem, **fields)])[0]
+
+
+def _row(*, channel, address, template, context, language, dedupe_key=None,
+         recipient_user=None, about=None, consulate_id=None, problem="", subject=None,
+         body=None, person=None) -> Notification:
+    """An unsaved outbox row, rendered now unless the caller rendered it."""
     language = supported_language(language)
     if body is None:
         subject, body = rendered(template=template, context=context, language=language,
@@ -131,24 +136,55 @@ def _write(*, channel, address, template, context, language, dedupe_key=None,
     if about is not None:
         row.about_type = ContentType.objects.get_for_model(about)
         row.about_id = str(about.pk)
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        if not dedupe_key:
-            raise
-        return Notification.objects.get(dedupe_key=dedupe_key)
-    if not problem:
-        transaction.on_commit(lambda: queue_delivery(row.pk))
     return row
+
+
+def _store(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows in one statement and queue the pending ones after commit; returns the
+    stored rows in order. A row whose dedupe_key is already stored is not written again: the
+    first row stands in for it. Keyed rows go in with ON CONFLICT DO NOTHING, so a concurrent
+    writer of the same key costs no savepoint and no error; the rows are read back by key (the
+    loser of such a race queues the winner's row too, and delivery is idempotent)."""
+    keys = [r.dedupe_key for r in rows if r.dedupe_key]
+    stored = (Notification.objects.in_bulk(keys, field_name="dedupe_key") if keys else {})
+    fresh, seen = [], set(stored)
+    for row in rows:
+        if row.dedupe_key and row.dedupe_key in seen:
+            continue
+        seen.add(row.dedupe_key)
+        fresh.append(row)
+    plain = [r for r in fresh if not r.dedupe_key]
+    keyed = [r for r in fresh if r.dedupe_key]
+    if plain:
+        Notification.objects.bulk_create(plain)
+    if keyed:
+        Notification.objects.bulk_create(keyed, ignore_conflicts=True)
+        stored.update(Notification.objects.in_bulk([r.dedupe_key for r in keyed],
+                                                   field_name="dedupe_key"))
+    queued = [r.pk for r in plain if r.status == Status.PENDING]
+    queued += [stored[r.dedupe_key].pk for r in keyed
+               if stored[r.dedupe_key].status == Status.PENDING]
+    if queued:
+        transaction.on_commit(lambda: [queue_delivery(pk) for pk in queued])
+    return [stored[r.dedupe_key] if r.dedupe_key else r for r in rows]
 
 
 def write_rendered(*, user, subject: str, body: str, template: str, context: dict,
                    about=None) -> Notification:
     """An e-mail to a user whose text the caller already rendered (core.notify)."""
-    return _write(channel=MessageChannel.EMAIL, address=user.email or "", template=template,
-                  context=context, language=user.language, recipient_user=user, about=about,
-                  problem="" if user.email else Problem.NO_ADDRESS, subject=subject, body=body)
+    return write_rendered_many(messages=[(user, subject, body)], template=template,
+                               context=context, about=about)[0]
+
+
+def write_rendered_many(*, messages, template: str, context: dict,
+                        about=None) -> list[Notification]:
+    """E-mails to users, `messages` being (user, subject, body) with the text already rendered
+    in each user's language (core.notify): one INSERT for them all."""
+    return _store([
+        _row(channel=MessageChannel.EMAIL, address=user.email or "", template=template,
+             context=context, language=user.language, recipient_user=user, about=about,
+             problem="" if user.email else Problem.NO_ADDRESS, subject=subject, body=body)
+        for user, subject, body in messages])
 
 
 def queue_delivery(notification_id: int) -> None:

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from core.paging import keyset_page
 from notifications import selectors, services
 from notifications.models import Status
 
@@ -23,7 +23,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 def problem_list(request):
     status = request.GET.get("status", "")
     rows = selectors.problems_visible_to(request.user, status=status)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(rows, request.GET, per_page=PAGE_SIZE)
     return render(request, "notifications/problem_list.html", {
         "page": page, "status": status, "query": f"status={status}" if status else "",
         "statuses": [(Status.FAILED, Status.FAILED.label), (Status.SKIPPED, Status.SKIPPED.label)],

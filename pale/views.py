@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Role
+from core.paging import keyset_page
 from core.selectors import beneficiaries_visible_to
 from core.tenancy import Scope
 from core.timezones import local_today
@@ -84,7 +84,7 @@ def referral_list(request):
     state = request.GET.get("state", "")
     if state in ReferralState.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = keyset_page(qs, request.GET, per_page=25)
     return render(request, "pale/referral_list.html", {
         "page": page, "states": ReferralState.choices, "state": state,
         "needing": selectors.referrals_needing_officer(request.user)[:50]

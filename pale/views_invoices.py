@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Role
+from core.paging import keyset_page
 from core.tenancy import Scope
 from pale import forms, invoices, selectors
 from payments.models import Disbursement
@@ -17,7 +17,7 @@ from payments.models import Disbursement
 @login_required
 def invoice_list(request):
     qs = selectors.invoices_visible_to(request.user)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = keyset_page(qs, request.GET, per_page=25)
     scope = Scope.of(request.user)
     return render(request, "pale/invoice_list.html", {
         "page": page, "can_bill": bool(scope.partner_ids)})
