@@ -4,16 +4,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from djmoney.money import Money
 
-from bondfund import forms, selectors, services
+from bondfund import forms, selectors, services, services_bulk, services_programs
 from bondfund.actions import ACTIONS
 from bondfund.kind import BOND
 from bondfund.models import AllocationKind, BondProgram, State
 from bondfund.permissions import anyone_on_the_case
 from casework.actions import actions_offered, case_action
+from casework.bulk import cases_sign_many, with_signatures
+from casework.forms_headcount import PeopleCapForm, SignManyForm
+from casework.headcount import people_left, program_people_visible
 from casework.money import money_shortfall
 from casework.sentences import budget_sentence, case_sentence
 from core.models import Role
@@ -33,14 +37,37 @@ def _error_text(exc):
 @login_required
 def request_list(request):
     requests = selectors.bond_requests_visible_to(request.user)
+    is_officer = Scope.of(request.user).has_role(Role.CONSULATE_OFFICER)
     state = request.GET.get("state", "")
     if state in State.values:
         requests = requests.filter(state=state)
+    import_job = request.GET.get("import_job", "")
+    if is_officer and import_job.isdigit():
+        requests = requests.filter(pk__in=services_bulk.drafts_of_import(
+            actor=request.user, import_job_id=int(import_job)).values("pk"))
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "bondfund/request_list.html", {
-        "page": page, "state": state, "states": State.choices,
-        "is_officer": Scope.of(request.user).has_role(Role.CONSULATE_OFFICER),
+        "page": page, "state": state, "states": State.choices, "is_officer": is_officer,
+        "import_job": import_job if import_job.isdigit() else "",
     })
+
+
+@login_required
+@require_POST
+def request_submit_many(request):
+    """Submit the drafts ticked on the list, or every draft of one import, one by one."""
+    ids = [int(v) for v in request.POST.getlist("request") if v.isdigit()]
+    import_job = request.POST.get("import_job", "")
+    if import_job.isdigit():
+        ids += services_bulk.drafts_of_import(actor=request.user,
+                                              import_job_id=int(import_job)).values_list(
+                                                  "pk", flat=True)
+    outcomes = services_bulk.bond_requests_submit_many(actor=request.user, request_ids=ids)
+    if not outcomes:
+        messages.error(request, _("Select at least one draft you may submit."))
+        return redirect(f"{reverse('bondfund:request_list')}?state={State.DRAFT}")
+    return render(request, "bondfund/request_submit_many.html", {
+        "outcomes": outcomes, "submitted": sum(o.submitted for o in outcomes)})
 
 
 @login_required
@@ -73,9 +100,12 @@ def request_action(request, pk, action):
                        redisplay=lambda bound: request_detail(request, pk, bound=bound))
 
 
-def _program_for_new_request(request):
-    programs = BondProgram.objects.prefetch_related("eligibility_questions")
+def _program_for_new_request(request, consulate_id):
+    """The program asked for, or the only one open to the person's consulate; None when the
+    officer must choose (never a program picked for them among several)."""
     today = fund_today()
+    programs = (BondProgram.objects.prefetch_related("eligibility_questions")
+                .filter(allocations__consulate_id=consulate_id).distinct().order_by("name"))
     open_programs = [p for p in programs if p.is_open_on(today)]
     wanted = request.GET.get("program") or request.POST.get("program")
     if wanted:
@@ -83,9 +113,7 @@ def _program_for_new_request(request):
         if program is None:
             raise Http404
         return program, open_programs
-    if not open_programs:
-        raise Http404
-    return open_programs[0], open_programs
+    return (open_programs[0] if len(open_programs) == 1 else None), open_programs
 
 
 @login_required
@@ -93,9 +121,14 @@ def request_create(request):
     Scope.of(request.user).require(Role.CONSULATE_OFFICER)
     beneficiary_id = request.GET.get("beneficiary") or request.POST.get("beneficiary")
     if not (beneficiary_id or "").isdigit():
-        raise Http404
+        messages.info(request, _("Choose the person the bond is for, then “Request a bond” "
+                                 "on their page."))
+        return redirect("core:beneficiary_list")
     beneficiary = selectors.beneficiary_for_bond(request.user, beneficiary_id)
-    program, programs = _program_for_new_request(request)
+    program, programs = _program_for_new_request(request, beneficiary.consulate_id)
+    if program is None:
+        return render(request, "bondfund/request_form.html", {
+            "beneficiary": beneficiary, "programs": programs})
     form = forms.BondRequestForm(
         request.POST or None, program=program, consulate_id=beneficiary.consulate_id,
         obligors=services.obligor_choices(beneficiary.consulate_id))
@@ -176,8 +209,38 @@ def approval_queue(request):
     Scope.of(request.user).require(Role.FINANCE_APPROVER)
     rows, next_cursor = selectors.approval_queue_for(request.user,
                                                      after=request.GET.get("after", ""))
+    rows = with_signatures(rows)
+    people_left(rows, partner_of=BOND.ledger_partner_of)
     return render(request, "bondfund/approval_queue.html", {
         "rows": rows, "next_cursor": next_cursor, "first_page": not request.GET.get("after"),
+        "sign_form": SignManyForm(),
+    })
+
+
+def _bond_sign(*, actor, case_id, comment):
+    return services.bond_request_approve(actor=actor, request_id=case_id, comment=comment)
+
+
+@login_required
+@require_POST
+def approval_sign_many(request):
+    """Sign the requests ticked on the queue, each as its own approval; say how each went."""
+    Scope.of(request.user).require(Role.FINANCE_APPROVER)
+    form = SignManyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _error_text(ValidationError(
+            [e for errors in form.errors.values() for e in errors])))
+        return redirect("bondfund:approval_queue")
+    ids = form.cleaned_data["case"]
+    found = selectors.bond_requests_visible_to(request.user).in_bulk(ids)
+    if len(found) != len(ids):
+        raise Http404
+    outcomes = cases_sign_many(sign=_bond_sign, actor=request.user,
+                               cases=[found[pk] for pk in ids],
+                               comment=form.cleaned_data["comment"])
+    return render(request, "casework/sign_outcomes.html", {
+        "outcomes": outcomes, "queue_url": "bondfund:approval_queue",
+        "detail_url": "bondfund:request_detail",
     })
 
 
@@ -224,7 +287,30 @@ def program_detail(request, pk, bound=None):
         "allocations": program.allocations.select_related(
             "consulate", "from_consulate", "partner", "created_by")[:50],
         "budget_forms": budget_forms,
+        "people": program_people_visible(request.user, program, *selectors.PROGRAM_READERS),
+        "people_form": (bound[1] if bound and bound[0] == "people" else PeopleCapForm(
+            prefix="people")) if services.is_program_admin(request.user) else None,
     }, status=400 if bound else 200)
+
+
+@login_required
+@require_POST
+def program_people_cap(request, pk):
+    program = get_object_or_404(selectors.programs_visible_to(request.user), pk=pk)
+    if not services.is_program_admin(request.user):
+        raise PermissionDenied
+    form = PeopleCapForm(request.POST, prefix="people")
+    if not form.is_valid():
+        return program_detail(request, pk, bound=("people", form))
+    try:
+        services_programs.program_people_cap_set(actor=request.user, program_id=program.pk,
+                                                 **form.service_kwargs())
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The people cap is set to %(n)s.")
+                         % {"n": form.cleaned_data["count"]})
+    return redirect("bondfund:program_detail", pk=program.pk)
 
 
 @login_required

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_fsm import FSMField
 
+from casework.confirmations import CONFIRMATIONS, Confirmation
 from casework.kinds import CaseKind
 from casework.sentences import case_sentence
 
@@ -29,6 +31,11 @@ class Action:
     then: Callable | None = None       # (service result) -> URL instead of the case's page
     done: str = ""                     # the sentence said afterwards (casework.sentences)
     shown_if: Callable | None = None   # (user, case) -> bool: a further test for the button
+    confirm: Confirmation | None = None  # else the one of its transition, if it has one
+
+    @property
+    def confirmation(self) -> Confirmation | None:
+        return self.confirm or CONFIRMATIONS.get(self.transition)
 
     def kwargs(self, cleaned: dict, currency: str) -> dict:
         return self.arguments(cleaned, currency) if self.arguments else dict(cleaned)
@@ -68,7 +75,9 @@ def actions_offered(actions: dict, user, case, bound=None) -> list:
 
 def case_action(request, *, kind: CaseKind, actions: dict, case, slug: str, id_arg: str,
                 redisplay: Callable):
-    """POST of one step: validate its form, call its service, say what happened."""
+    """POST of one step: validate its form, have a step that moves money or cannot be
+    undone confirmed first, call its service, say what happened. A refusal shows the form
+    again with what the person typed."""
     step = actions.get(slug)
     if step is None:
         raise Http404
@@ -78,17 +87,35 @@ def case_action(request, *, kind: CaseKind, actions: dict, case, slug: str, id_a
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
         return redisplay(bound=(step.slug, form))
+    if step.confirmation and request.POST.get("confirm") != "1":
+        return confirmation_page(request, kind=kind, step=step, case=case, form=form)
     try:
         result = step.service(actor=request.user, **{id_arg: case.pk},
                               **step.kwargs(form.cleaned_data, case.program.currency))
     except ValidationError as exc:
-        messages.error(request, " ".join(str(m) for m in exc.messages))
-    else:
-        fresh = kind.model.objects.get(pk=case.pk)
-        messages.success(request, str(case_sentence(kind, fresh, _said(step, fresh))))
-        if step.then:
-            return redirect(step.then(result))
+        if not step.offered_to(request.user, case):  # out of order: no form to keep
+            messages.error(request, " ".join(str(m) for m in exc.messages))
+            return redirect(kind.detail_url, pk=case.pk)
+        form.add_error(None, exc)
+        return redisplay(bound=(step.slug, form))
+    fresh = kind.model.objects.get(pk=case.pk)
+    messages.success(request, str(case_sentence(kind, fresh, _said(step, fresh))))
+    if step.then:
+        return redirect(step.then(result))
     return redirect(kind.detail_url, pk=case.pk)
+
+
+def confirmation_page(request, *, kind: CaseKind, step: Action, case, form):
+    """The second step: the consequence in words, the form as it was filled in, and one
+    button that sends it again with confirm=1. Nothing has changed yet."""
+    confirmation = step.confirmation
+    return render(request, "casework/confirm.html", {
+        "kind": kind, "case": case, "action": step, "form": form,
+        "consequence": confirmation.consequence(case, form.cleaned_data),
+        "confirmation": confirmation, "back_url": reverse(kind.detail_url, args=[case.pk]),
+        "has_files": any(f.widget.input_type == "file" for f in form.fields.values()
+                         if hasattr(f.widget, "input_type")),
+    })
 
 
 def _said(step: Action, case) -> str:

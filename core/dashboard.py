@@ -35,6 +35,7 @@ class Panel:
     context: dict = field(default_factory=dict)
     links: tuple = ()             # (label, url) pairs shown under the counts
     charts: bool = False          # also shown on the charts page
+    home: bool = True             # False: only on the charts page
 
 
 Provider = Callable[[object], Panel | None]

@@ -50,11 +50,30 @@ REASONS = {
 }
 
 
+def match_strength(codes, score=None):
+    """How sure the match is, in words: a shared A-number or CURP is the same person; a
+    name match is as strong as the names are alike and the dates of birth agree."""
+    if {REASON_A_NUMBER, REASON_CURP} & set(codes):
+        return _("Strong match")
+    if score is not None and score >= NAME_SIMILARITY_NEAR_DATE and REASON_SAME_DATE in codes:
+        return _("Likely match")
+    return _("Possible match")
+
+
+def _names_alike(score):
+    if score >= 0.97:
+        return _("Names the same but for accents, spaces or order")
+    if score >= NAME_SIMILARITY_NEAR_DATE:
+        return _("Names very alike")
+    return _("Names alike")
+
+
 def reason_texts(codes, score=None):
-    """The reasons in words, with the name's likeness when names were compared."""
+    """The reasons in words, with the names' likeness in words (never a number) when names
+    were compared."""
     texts = [REASONS[c] for c in codes if c in REASONS]
     if score is not None and not {REASON_A_NUMBER, REASON_CURP} & set(codes):
-        texts.append(_("Names %(percent)s%% alike") % {"percent": round(score * 100)})
+        texts.append(_names_alike(score))
     return texts
 
 
@@ -72,6 +91,10 @@ class Match:
     @property
     def reason_texts(self):
         return reason_texts(self.reasons, self.score)
+
+    @property
+    def strength(self):
+        return match_strength(self.reasons, self.score)
 
 
 def name_similarity(a, b):

@@ -8,7 +8,12 @@ from core.validators import normalize_a_number, normalize_curp
 
 
 class DateInput(forms.DateInput):
+    """<input type="date"> reads and writes ISO dates whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class BeneficiaryForm(MessagingFieldsMixin, forms.ModelForm):

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from core.dashboard import panels_for
 from core.forms import AuditFilterForm, BeneficiaryForm, FamilyContactForm, MergeForm
 from core.merge import merges_of
 from core.models import Role
+from core.paging import keyset_page
 from core.tenancy import Scope
 from core.timeline import beneficiary_timeline
 from core.validators import curp_conflicts
@@ -26,7 +26,7 @@ AUDIT_PAGE_SIZE = 50
 def home(request):
     scope = Scope.of(request.user)
     context = {"can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS),
-               "panels": panels_for(request.user)}
+               "panels": [p for p in panels_for(request.user) if p.home]}
     if scope.has_role(*selectors.BENEFICIARY_READERS):
         context["recent"] = selectors.recent_beneficiaries(request.user)
     return render(request, "core/home.html", context)
@@ -51,9 +51,9 @@ def beneficiary_list(request):
         context["rows"] = selectors.beneficiary_search(request.user, query)
     else:
         beneficiaries = selectors.beneficiaries_visible_to(request.user)
-        context["page"] = Paginator(
-            beneficiaries.order_by("family_names", "given_names", "pk"), 50
-        ).get_page(request.GET.get("page"))
+        context["page"] = keyset_page(
+            beneficiaries.order_by("family_names", "given_names", "pk"), request.GET,
+            per_page=50)
     return render(request, "core/beneficiary_list.html", context)
 
 

@@ -110,7 +110,7 @@ class DocumentForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     received_on = forms.DateField(label=_("Date received"), widget=forms.DateInput(
-        attrs={"type": "date"}), initial=timezone.localdate)
+        format="%Y-%m-%d", attrs={"type": "date"}), initial=timezone.localdate)
     receipt = CheckedFileField(label=_("Signed receipt (PDF, JPEG or PNG)"))
     comment = forms.CharField(label=_("Comment"), required=False)
 

@@ -77,7 +77,7 @@ def test_full_life_paid_by_stripe_from_the_pages(world, program, approved, fake_
     client = sign_in(Client(), world.approver_a)
     response = client.post(
         reverse("bondfund:request_action", args=[approved.pk, "request-payment"]),
-        {"request-payment-comment": "Pagar al obligor"})
+        {"request-payment-comment": "Pagar al obligor", "confirm": "1"})
     [d] = Disbursement.objects.all()
     assert response.url == reverse("payments:disbursement_detail", args=[d.pk])
     page = client.get(response.url).content.decode()

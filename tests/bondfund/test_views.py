@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
@@ -32,6 +33,7 @@ def client_for(user, language=None):
 def act(client, req, action, data=None, files=None):
     payload = {f"{action}-{k}": v for k, v in (data or {}).items()}
     payload.update({f"{action}-{k}": v for k, v in (files or {}).items()})
+    payload["confirm"] = "1"  # the second step of a money-moving or irreversible action
     return client.post(reverse("bondfund:request_action", args=[req.pk, action]), payload)
 
 
@@ -80,6 +82,8 @@ def program(world):
     return make_program(world)
 
 
+# The refund is recorded on 1 February 2027: no date of the walk may be in the future.
+@time_machine.travel(datetime.datetime(2027, 2, 2, 15, tzinfo=datetime.UTC))
 def test_full_life_through_the_views(world, program):
     TreasuryRateFactory(effective_on=datetime.date(2025, 1, 1), rate_percent="4.0")
     officer = client_for(world.officer_a, "es")

@@ -99,8 +99,9 @@ def test_charts_page_draws_each_chart_with_its_table(new_page, world):
         page.goto("/charts/")
         assert_accessible(page)
         assert fits(page)
-        assert page.locator("svg[role=img]").count() == 3
-        assert page.locator("table").count() == 3
+        charts = page.locator("svg[role=img]").count()
+        assert charts >= 3  # and the months', when money moved in the last twelve
+        assert page.locator("table").count() == charts
 
 
 def test_a_refused_form_shows_a_focused_summary_and_keeps_the_input(new_page, world):

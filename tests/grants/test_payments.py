@@ -43,7 +43,7 @@ def test_grant_life_paid_by_a_manual_wire_through_the_pages(world):
     client = sign_in(Client(), world.approver_a)
     response = client.post(reverse("grants:application_action",
                                    args=[application.pk, "request-payment"]),
-                           {"request-payment-comment": "Pagar a la familia"})
+                           {"request-payment-comment": "Pagar a la familia", "confirm": "1"})
     [d] = Disbursement.objects.all()
     assert response.url == reverse("payments:disbursement_detail", args=[d.pk])
     assert (d.amount, d.currency, d.payee_partner, d.payee_name) == (

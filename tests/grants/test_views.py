@@ -27,7 +27,7 @@ def client_for(user, **kwargs):
 
 
 def post_ok(client, url, data=None):
-    response = client.post(url, data or {})
+    response = client.post(url, {**(data or {}), "confirm": "1"})
     assert response.status_code == 302, response.content[:500]
     return response
 
@@ -248,9 +248,12 @@ def test_cap_refusal_is_shown_with_the_cap_named(world):
     program = make_program(world, allocations={world.consulate_a: Decimal("500")})
     application = submitted(world, program, amount=Decimal("800"))
     client = client_for(world.approver_a)
-    post_ok(client, reverse("grants:application_action", args=[application.pk, "approve"]))
-    shown = messages_of(client, reverse("grants:application_detail", args=[application.pk]))
-    assert any("exceed the consulate's budget by USD 300.00" in m for m in shown)
+    response = client.post(reverse("grants:application_action", args=[application.pk, "approve"]),
+                           {"approve-comment": "Procede", "confirm": "1"})
+    assert response.status_code == 400  # the form comes back with the refusal and the comment
+    page = response.content.decode()
+    assert "exceed the consulate&#x27;s budget by USD 300.00" in page
+    assert "Procede" in page
 
 
 def test_ineligible_answer_says_why_on_the_form(world):
@@ -275,9 +278,9 @@ def test_submission_without_a_required_document_names_it(world):
     post_ok(client, create, {"amount": "100", "purpose": "x", "payee_kind": "vendor",
                              "payee_name": "Funeraria del Carmen"})
     application = GrantApplication.objects.get()
-    post_ok(client, reverse("grants:application_action", args=[application.pk, "submit"]))
-    shown = messages_of(client, reverse("grants:application_detail", args=[application.pk]))
-    assert any("Death certificate" in m for m in shown)
+    response = client.post(reverse("grants:application_action", args=[application.pk, "submit"]))
+    assert response.status_code == 400
+    assert "Death certificate" in response.content.decode()
     application.refresh_from_db()
     assert application.state == State.DRAFT
 
