@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.kinds import KINDS, CaseKind, kind_of
 from casework.money import money_display, money_reserve
-from casework.people import approvers_of, officers_of, partner_staff_of
+from casework.people import approvers_of, officers_and_partner_staff_of, officers_of
 from casework.steps import case_audit, case_notify, case_proceed, case_transition, out_of_order
 from core.money import from_minor, to_minor
 from ledger import funds
@@ -121,7 +121,7 @@ def on_paid(sender, disbursement, **kwargs):
             kind, case, "disburse", actor=d.released_by,
             changes={"amount": str(amount), "method": d.method, "reference": reference,
                      "disbursement": str(d.pk), "confirmed_by": confirmed_by},
-            notify_users=officers_of(case) + partner_staff_of(kind.partner_of(case)),
+            notify_users=officers_and_partner_staff_of(case, kind.partner_of(case)),
             payment_id=d.pk, amount=amount, payment_method=d.method, reference=reference,
             paid_on=d.manual_date or timezone.localdate(d.paid_at))
 

@@ -42,20 +42,27 @@ Provider = Callable[[object], Panel | None]
 _providers: dict[str, list[Provider]] = {}
 
 
-def register(role: str, provider: Provider) -> None:
-    """Called from an app's ready(); registering the same provider twice keeps one."""
+_charts_only: set[Provider] = set()
+
+
+def register(role: str, provider: Provider, *, home: bool = True) -> None:
+    """Called from an app's ready(); registering the same provider twice keeps one.
+    `home=False`: a provider of the charts page only, never asked for the home page."""
     providers = _providers.setdefault(str(role), [])
     if provider not in providers:
         providers.append(provider)
+    if not home:
+        _charts_only.add(provider)
 
 
-def panels_for(user) -> list[Panel]:
-    """The panels of every role the user holds, each provider asked once, in panel order."""
+def panels_for(user, *, home: bool = False) -> list[Panel]:
+    """The panels of every role the user holds, each provider asked once, in panel order;
+    `home=True` skips the providers of the charts page only (their sums are not free)."""
     scope = Scope.of(user)
     seen, panels = set(), []
     for role in sorted(scope.roles):
         for provider in _providers.get(role, ()):
-            if provider in seen:
+            if provider in seen or (home and provider in _charts_only):
                 continue
             seen.add(provider)
             panel = provider(user)

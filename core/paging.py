@@ -44,9 +44,10 @@ class KeysetPage:
         return self.has_next or self.has_previous
 
 
-def keyset_page(queryset, params, *, per_page: int) -> KeysetPage:
-    """One page of `queryset` after (or before) the cursor in `params` (request.GET)."""
-    keys = order_keys(queryset)
+def keyset_page(queryset, params, *, per_page: int, not_null=()) -> KeysetPage:
+    """One page of `queryset` after (or before) the cursor in `params` (request.GET).
+    `not_null`: nullable order keys that the queryset itself filters to non-null."""
+    keys = order_keys(queryset, not_null=not_null)
     after, before = params.get(AFTER, ""), params.get(BEFORE, "")
     backwards = bool(before) and not after
     values = decode_cursor(queryset.model, keys, before if backwards else after)
@@ -68,7 +69,7 @@ def keyset_page(queryset, params, *, per_page: int) -> KeysetPage:
         previous_query=_query(params, BEFORE, encode_cursor(rows[0], keys)) if rows else "")
 
 
-def order_keys(queryset) -> list[str]:
+def order_keys(queryset, *, not_null=()) -> list[str]:
     """The ordering as field names with "-" for descending, ending with the primary key."""
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or [])
     if not all(isinstance(k, str) for k in ordering):
@@ -82,7 +83,7 @@ def order_keys(queryset) -> list[str]:
     if pk not in [k.lstrip("-") for k in keys]:
         keys.append(f"-{pk}" if keys and keys[-1].startswith("-") else pk)
     for key in keys:
-        if _field(queryset.model, key.lstrip("-")).null:
+        if key.lstrip("-") not in not_null and _field(queryset.model, key.lstrip("-")).null:
             raise ValueError(f"keyset pages need non-null order keys: {key}")
     return keys
 

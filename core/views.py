@@ -26,7 +26,7 @@ AUDIT_PAGE_SIZE = 50
 def home(request):
     scope = Scope.of(request.user)
     context = {"can_create": scope.has_role(*selectors.BENEFICIARY_WRITERS),
-               "panels": [p for p in panels_for(request.user) if p.home]}
+               "panels": [p for p in panels_for(request.user, home=True) if p.home]}
     if scope.has_role(*selectors.BENEFICIARY_READERS):
         context["recent"] = selectors.recent_beneficiaries(request.user)
     return render(request, "core/home.html", context)

@@ -9,7 +9,7 @@ like any refund.
 from django.db.models import Q, Sum
 
 from ledger.funds import _money_move
-from ledger.models import Transfer, TransferCode
+from ledger.models import Account, Transfer, TransferCode
 
 RECEIVABLES = ("refund_receivable", "interest_receivable")
 
@@ -23,17 +23,21 @@ def breach_reversed(*, key, reservation_key, amount, written_off: bool, actor_id
                        actor_id, reference)
 
 
-def receivables_open(references) -> dict[str, dict[str, int]]:
+def receivables_open(references=None) -> dict[str, dict[str, int]]:
     """{reference: {"principal": open, "interest": open}} in minor units, for the cases
-    whose transfers carry these references, read from the transfers in one query. Only
-    references with something still open are returned."""
+    whose transfers carry these references (None: every case), read from the transfers in
+    one query. Only references with something still open are returned."""
     sums = {}
     for code, name in zip(RECEIVABLES, ("principal", "interest"), strict=True):
         sums[f"{name}_in"] = Sum("amount", filter=Q(credit_account__code=code), default=0)
         sums[f"{name}_out"] = Sum("amount", filter=Q(debit_account__code=code), default=0)
-    rows = (Transfer.objects.filter(reference__in=list(references), pending=False)
-            .filter(Q(credit_account__code__in=RECEIVABLES)
-                    | Q(debit_account__code__in=RECEIVABLES))
+    transfers = Transfer.objects.filter(pending=False)
+    if references is not None:
+        transfers = transfers.filter(reference__in=list(references))
+    # By account ids read first, not by the joined accounts' codes or a subquery: either
+    # way the OR of the two sides cannot use the transfers' account indexes (a full scan).
+    receivable = list(Account.objects.filter(code__in=RECEIVABLES).values_list("pk", flat=True))
+    rows = (transfers.filter(Q(credit_account__in=receivable) | Q(debit_account__in=receivable))
             .values("reference").annotate(**sums).order_by("reference"))
     found = {}
     for row in rows:

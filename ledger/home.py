@@ -62,4 +62,4 @@ def register_home_panels() -> None:
     from ledger.over_time import over_time_panel
 
     register(Role.PROGRAM_ADMIN, admin_panel)
-    register(Role.PROGRAM_ADMIN, over_time_panel)
+    register(Role.PROGRAM_ADMIN, over_time_panel, home=False)

@@ -186,6 +186,8 @@ class Transfer(models.Model):
                          name="transfer_debit_effective_idx"),
             models.Index(fields=["credit_account", "effective_at"],
                          name="transfer_credit_effective_idx"),
+            # The charts' monthly sums of one code over the last twelve months.
+            models.Index(fields=["code", "effective_at"], name="transfer_code_effective_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="transfer_amount_not_negative",

@@ -35,8 +35,9 @@ def _first_months(today: datetime.date, count: int) -> list[datetime.date]:
 
 def _per_month(transfers, *, side: str, since: datetime.date) -> dict:
     """{(program_ref, currency, month): minor units} of transfers whose `side` is cash."""
-    rows = (transfers.filter(**{f"{side}_account__code": "cash",
-                                "effective_at__date__gte": since})
+    # An instant, not `effective_at__date`: a cast of the column cannot use its index.
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=fund_zone())
+    rows = (transfers.filter(**{f"{side}_account__code": "cash", "effective_at__gte": start})
             .annotate(month=TruncMonth("effective_at", tzinfo=fund_zone()))
             .values("month", "currency", f"{side}_account__program_ref")
             .annotate(total=Sum("amount")).order_by())

@@ -1,5 +1,5 @@
-"""Every write to the books. Call inside the caller's transaction.atomic(); each call opens a
-savepoint of its own, so a refused call changes nothing.
+"""Every write to the books. Call inside the caller's transaction.atomic(); a refused call
+changes nothing.
 
 Order of work in `transfers_create`: resolve the specs (fill a post/void/reversal from the
 transfer it refers to), answer a retry from what is stored, lock the accounts in id order, check
@@ -12,8 +12,9 @@ counters, all or nothing; a refusal is then named by the same Python checks, fro
 rows it returns. Any other call takes two statements (see `_create_postgresql`): one locks the
 accounts in id order and says whether any key is already stored; one inserts the transfers
 (ON CONFLICT DO NOTHING) and moves the counters only if every row went in. Nothing is written
-before the last statement, so a single transfer inside the caller's transaction needs no
-savepoint: a refusal is raised before any write.
+before the last statement, so a call inside the caller's transaction needs no savepoint: a
+refusal is raised before any write (a linked group that went in only in part marks the
+caller's block for rollback).
 """
 
 import logging
@@ -462,12 +463,14 @@ def _create_postgresql(specs, linked):
     try:
         if len(specs) == 1 and _is_plain(specs[0]):
             return [_create_plain_postgresql(specs[0], linked)]
-        if len(specs) == 1 and connection.in_atomic_block:
-            # Nothing is written before the last statement of `_apply_postgresql`, and that
-            # statement writes all or nothing: the caller's transaction needs no savepoint.
+        if connection.in_atomic_block:
+            # Nothing is written before the last statement of `_apply_postgresql`, and a
+            # refusal is raised before it: the caller's transaction needs no savepoint. That
+            # statement moves the counters only if every row went in; when only some did
+            # (a racing call stored some of the keys), it marks the caller's block for
+            # rollback, so those rows can never commit.
             return _apply_postgresql(specs, linked)
-        # Several transfers (the insert could go in for some rows only) or no transaction
-        # of the caller's (the lock must last until the write): a savepoint or transaction.
+        # No transaction of the caller's: the lock must last until the write.
         with transaction.atomic():
             return _apply_postgresql(specs, linked)
     except _Lost:
@@ -488,7 +491,12 @@ def _apply_postgresql(specs, linked):
     _check_accounts(specs, accounts)
     _check_unresolved(specs)
     rows, deltas = _plan(specs, accounts, linked, now)
-    if not _insert_and_move(rows, deltas):
+    inserted = _insert_and_move(rows, deltas)
+    if inserted and inserted != len(rows):
+        transaction.set_rollback(True)
+        raise IntegrityError(f"ledger transfer {specs[0].id}: part of a linked group "
+                             "conflicted with a concurrent write")
+    if inserted != len(rows):
         raise _Lost
     for row in rows:
         row._state.adding, row._state.db = False, connection.alias
@@ -514,7 +522,7 @@ def _lock_accounts_postgresql(specs):
 
 
 def _insert_and_move(rows, deltas):
-    """Insert the rows and move the counters, all or nothing; False when a row conflicted."""
+    """Insert the rows and move the counters only if every row went in; how many went in."""
     changed = [(pk, *(d[c] for c in COUNTERS)) for pk, d in sorted(deltas.items())
                if any(d.values())]
     sql = _write_sql(len(rows), len(changed))
@@ -524,7 +532,7 @@ def _insert_and_move(rows, deltas):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         inserted, _moved = cursor.fetchone()
-    return inserted == len(rows)
+    return inserted
 
 
 def _write_sql(n_rows, n_accounts):

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.models import Role
+from core.paging import keyset_page
 from core.tenancy import Scope
 from payments import selectors, services, stripe_gateway, tasks
 from payments.forms import ManualPaymentForm, ReconciliationForm
@@ -41,7 +41,7 @@ def disbursement_list(request):
     partner = int(partner) if partner.isdigit() else None
     if partner is not None:
         disbursements = disbursements.filter(payee_partner_id=partner)
-    page = Paginator(disbursements, 50).get_page(request.GET.get("page"))
+    page = keyset_page(disbursements, request.GET, per_page=50)
     page.object_list = purposes_attach(page.object_list)
     return render(request, "payments/disbursement_list.html", {
         "page": page, "status": status, "statuses": Status.choices,

@@ -71,6 +71,8 @@ def test_a_reservation_reads_its_four_accounts_at_once():
                       partner_id=2, amount=5_000)
     sql = [q["sql"] for q in queries.captured_queries]
     assert len([s for s in sql if '"ledger_account"."key" IN' in s]) == 1
-    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1
+    # PostgreSQL: a refusal is raised before the one write, so no savepoint at all.
+    savepoints = 0 if connection.vendor == "postgresql" else 1
+    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == savepoints
     hold = funds.reservation_get("hold-1")
     assert hold.amount == 5_000 and len(hold.legs) == 2
