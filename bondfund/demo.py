@@ -51,6 +51,11 @@ REQUESTS = [
     ("Pulaski County Detention Center", 3_000, State.CLOSED_REFUNDED),
     ("Baker County Detention Center", 9_000, State.BREACHED),
 ]
+# A second, smaller program in Los Angeles (Pacific time): one bond released, so hearings
+# and reminders show in two zones.
+LA_PROGRAM = "Programa regional de fianzas Los Ángeles 2026"
+LA_PARTNER = "Southwest Detention Aid"
+LA_REQUESTS = [("Adelanto ICE Processing Center", 7_000, State.RELEASED)]
 WALK = [State.DRAFT, State.SUBMITTED, State.APPROVED, State.DISBURSED, State.POSTED,
         State.RELEASED]
 
@@ -62,8 +67,8 @@ def usd(amount):
 def load(stdout=None):
     users = {u.username: u for u in User.objects.filter(username__in=[
         "admin.programas", "oficial.chicago", "finanzas.chicago", "finanzas.chicago2",
-        "socio.midwest"])}
-    if len(users) < 5:
+        "socio.midwest", "oficial.losangeles", "finanzas.hq", "socio.southwest"])}
+    if len(users) < 8:
         if stdout is not None:
             stdout.write("bondfund: core demo users missing, skipped\n")
         return
@@ -74,9 +79,37 @@ def load(stdout=None):
         program = _program(users["admin.programas"])
         _budget(program, users["admin.programas"])
         _people_cap(program, users["admin.programas"])
-    walked = [_request(program, users, i, spec) for i, spec in enumerate(REQUESTS)]
+    chicago = {"code": "CHI", "officer": users["oficial.chicago"],
+               "partner": users["socio.midwest"], "obligor": "Midwest Immigrant Bond Project",
+               "approvers": [users["finanzas.chicago"], users["finanzas.chicago2"]]}
+    walked = [_request(program, chicago, i, spec) for i, spec in enumerate(REQUESTS)]
+    walked += _los_angeles(users)
     if stdout is not None:
-        stdout.write(f"bondfund: program “{program.name}”, {len(walked)} bond requests\n")
+        stdout.write(f"bondfund: program “{program.name}” and one in Los Angeles, "
+                     f"{len(walked)} bond requests\n")
+
+
+def _los_angeles(users):
+    crew = {"code": "LAX", "officer": users["oficial.losangeles"],
+            "partner": users["socio.southwest"], "obligor": LA_PARTNER,
+            "approvers": [users["finanzas.hq"]]}
+    consulate = Consulate.objects.filter(code="LAX").first()
+    partner = PartnerOrganization.objects.filter(name=LA_PARTNER).first()
+    if consulate is None or partner is None:
+        return []
+    admin = users["admin.programas"]
+    with transaction.atomic():
+        program = BondProgram.objects.filter(name=LA_PROGRAM).first() or services.program_create(
+            actor=admin, name=LA_PROGRAM, total_budget=usd(60_000),
+            per_case_maximum=usd(25_000), approval_tiers=[{"above": "10000", "approvals": 2}],
+            starts_on=D(2025, 12, 1))
+        for kind, target in ((AllocationKind.CONSULATE, {"consulate": consulate}),
+                             (AllocationKind.PARTNER_CAP, {"partner": partner})):
+            if not BudgetAllocation.objects.filter(program=program, kind=kind, memo=MEMO,
+                                                   **target).exists():
+                services.program_budget_change(actor=admin, program_id=program.pk, kind=kind,
+                                               amount=usd(60_000), memo=MEMO, **target)
+    return [_request(program, crew, i, spec) for i, spec in enumerate(LA_REQUESTS)]
 
 
 def _program(admin):
@@ -123,32 +156,32 @@ def _people_cap(program, admin):
                                count=PEOPLE_CAP)
 
 
-def _request(program, users, index, spec):
+def _request(program, crew, index, spec):
     facility, amount, target = spec
-    officer = users["oficial.chicago"]
-    beneficiaries = list(Beneficiary.objects.active().filter(consulate__code="CHI")
+    officer = crew["officer"]
+    beneficiaries = list(Beneficiary.objects.active().filter(consulate__code=crew["code"])
                          .order_by("pk"))
     beneficiary = beneficiaries[index % len(beneficiaries)]
     bond = BondRequest.objects.filter(program=program, beneficiary=beneficiary,
                                      detention_case__facility=facility).first()
     if bond is None:
         obligor = services.obligor_choices(beneficiary.consulate_id).filter(
-            name="Midwest Immigrant Bond Project").first()
+            name=crew["obligor"]).first()
         bond = services.bond_request_create(
             actor=officer, beneficiary=beneficiary, program=program, facility=facility,
             detained_on=D(2025, 11, 20), obligor=obligor,
             eligibility_answers={q.pk: q.qualifying_answer
                                  for q in program.eligibility_questions.all()},
             authority="ij", decided_on=D(2025, 12, 2),
-            judge_or_court="Immigration Court, Chicago (IJ demo)", amount=usd(amount),
+            judge_or_court=f"Immigration Court, {beneficiary.consulate.city} (IJ demo)",
+            amount=usd(amount),
             bond_type="delivery", conditions="Presentarse ante ICE cada mes.")
-    _walk(bond, target, users, amount)
+    _walk(bond, target, crew, amount)
     return bond
 
 
-def _walk(bond, target, users, amount):
-    officer, partner = users["oficial.chicago"], users["socio.midwest"]
-    approvers = [users["finanzas.chicago"], users["finanzas.chicago2"]]
+def _walk(bond, target, crew, amount):
+    officer, partner, approvers = crew["officer"], crew["partner"], crew["approvers"]
     end = target if target in WALK else State.RELEASED
     steps = {
         State.SUBMITTED: lambda: services.bond_request_submit(actor=officer, request_id=bond.pk),

@@ -28,6 +28,7 @@ class IssuedDocument(models.Model):
         GRANT_AWARD = "grant_award", _("Grant award letter")
         RECONCILIATION_STATEMENT = "reconciliation_statement", _("Reconciliation statement")
         REFERENCE_CARD = "reference_card", _("Case reference card")
+        REFUND_FOLLOW_UP = "refund_follow_up", _("Refund follow-up letter to DHS")
 
     number = models.CharField(_("document number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

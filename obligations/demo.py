@@ -1,4 +1,5 @@
-"""Demo hearings and check-ins on the released Chicago bonds, entered through the services.
+"""Demo hearings and check-ins on the released Chicago bonds and the Los Angeles one (another
+time zone), entered through the services.
 
 Idempotent: a bond that already has appearances is left alone, an appeal is filed once.
 Dates follow the day the demo is loaded (a hearing in three days, a check-in in ten), and
@@ -16,21 +17,26 @@ from core.timezones import local_today
 from obligations import bond_end, services
 from obligations.models import Appearance
 
-COURT = "Chicago Immigration Court, 525 W Van Buren St, Suite 500"
-ICE_OFFICE = "ICE ERO Chicago, 101 W Congress Pkwy"
+# consulate code, officer, court, ICE office, judge
+PLACES = [
+    ("CHI", "oficial.chicago", "Chicago Immigration Court, 525 W Van Buren St, Suite 500",
+     "ICE ERO Chicago, 101 W Congress Pkwy", "IJ Patricia Gómez Olvera"),
+    ("LAX", "oficial.losangeles", "Los Angeles Immigration Court, 606 S Olive St",
+     "ICE ERO Los Angeles, 300 N Los Angeles St", "IJ Ramón Villaseñor Paz"),
+]
 
 
 def load(stdout=None):
-    officer = User.objects.filter(username="oficial.chicago").first()
-    if officer is None:
-        return
-    bonds = list(BondRequest.objects.filter(state=State.RELEASED, consulate__code="CHI")
-                 .select_related("consulate").order_by("pk")[:3])
     made = 0
-    for index, bond in enumerate(bonds):
-        if Appearance.objects.filter(bond=bond).exists():
+    for code, username, *place in PLACES:
+        officer = User.objects.filter(username=username).first()
+        if officer is None:
             continue
-        made += _plan(officer, bond, index)
+        bonds = list(BondRequest.objects.filter(state=State.RELEASED, consulate__code=code)
+                     .select_related("consulate").order_by("pk")[:3])
+        for index, bond in enumerate(bonds):
+            if not Appearance.objects.filter(bond=bond).exists():
+                made += _plan(officer, bond, index, place)
     appealed = _appeal(User.objects.filter(username="socio.midwest").first())
     if stdout is not None:
         stdout.write(f"obligations: {made} new hearings and check-ins, "
@@ -52,22 +58,22 @@ def _appeal(partner_staff) -> int:
     return 1
 
 
-def _plan(officer, bond, index) -> int:
+def _plan(officer, bond, index, place) -> int:
+    court, ice_office, judge = place
     now = timezone.now()
     today = local_today(bond.consulate, now=now)
     day = datetime.timedelta(days=1)
     services.appearance_create(actor=officer, bond_id=bond.pk, kind="hearing",
                                day=today + (3 + index) * day, at=datetime.time(9, 0),
-                               place=COURT, judge="IJ Patricia Gómez Olvera",
-                               hearing_type="master", now=now)
+                               place=court, judge=judge, hearing_type="master", now=now)
     services.appearance_create(actor=officer, bond_id=bond.pk, kind="ice_check_in",
                                day=today + (10 + index) * day, at=datetime.time(10, 30),
-                               place=ICE_OFFICE, now=now)
+                               place=ice_office, now=now)
     if index:
         return 2
     # Entered ten days ago; held two days ago: the outcome is still to be recorded.
     services.appearance_create(actor=officer, bond_id=bond.pk, kind="hearing",
-                               day=today - 2 * day, at=datetime.time(13, 0), place=COURT,
-                               judge="IJ Patricia Gómez Olvera", hearing_type="individual",
+                               day=today - 2 * day, at=datetime.time(13, 0), place=court,
+                               judge=judge, hearing_type="individual",
                                now=now - 10 * day)
     return 3

@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 from bondfund.models import State
 from core.audit import audit_record
 from core.documents import document_issue
+from core.models import IssuedDocument
 from core.pdf_common import money_text
 from core.timezones import local_today
 from obligations.services import may_record
 
 LANGUAGE = "en"
-
-
-KIND = "refund_follow_up"
+KIND = IssuedDocument.Kind.REFUND_FOLLOW_UP
 
 
 def refund_follow_up_render(*, actor, bond, now=None) -> bytes:

@@ -14,6 +14,9 @@ def test_demo_loads_every_state_and_is_idempotent(db):
     assert set(states.values()) == {s for _, _, s in demo.REQUESTS}
     before = (BondRequest.objects.count(), verify())
     demo.load()
-    assert (BondRequest.objects.count(), verify()) == before == (len(demo.REQUESTS), [])
+    made = len(demo.REQUESTS) + len(demo.LA_REQUESTS)
+    assert (BondRequest.objects.count(), verify()) == before == (made, [])
+    los_angeles = BondRequest.objects.get(consulate__code="LAX")
+    assert los_angeles.state == State.RELEASED and los_angeles.program.name == demo.LA_PROGRAM
     call_command("ledger_verify")
     assert BondRequest.objects.get(state=State.CLOSED_REFUNDED).refund_interest is not None

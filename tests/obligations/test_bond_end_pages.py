@@ -163,3 +163,20 @@ def test_the_dhs_letter_is_an_issued_document(world, bond):
     assert response.status_code == 200
     document = IssuedDocument.objects.get(kind="refund_follow_up")
     assert (document.object_id, document.partner_id) == (str(bond.pk), world.partner_x.pk)
+
+
+def test_the_verify_page_names_the_dhs_letter(world, bond):
+    cancel(world, bond)
+    with time_machine.travel(dt.datetime(2026, 4, 20, 15, tzinfo=UTC), tick=False):
+        client_for(world.partner_x_staff).get(
+            reverse("obligations:refund_letter", args=[bond.pk]))
+    document = IssuedDocument.objects.get()
+    query = {"number": document.number, "code": document.verification_code}
+    page = client_for(world.partner_x_staff).get(reverse("core:document_verify"), query)
+    assert page.context["document"] == document
+    assert "Refund follow-up letter to DHS" in page.content.decode()
+    world.officer_a.language = "es"  # the officer reads the pages in Spanish
+    world.officer_a.save(update_fields=["language"])
+    spanish = client_for(world.officer_a).get(reverse("core:document_verify"), query)
+    assert spanish.context["document"] == document
+    assert "Carta de seguimiento del reembolso al DHS" in spanish.content.decode()

@@ -1,4 +1,5 @@
 import datetime as dt
+import zoneinfo
 
 import pytest
 import time_machine
@@ -20,6 +21,12 @@ def test_demo_shows_upcoming_hearings_and_one_to_record_once():
         assert selectors.appearances_this_week(officer).exists()
         assert selectors.appearances_this_week(partner).exists()
         assert selectors.appearances_to_record(officer).count() == 1
+        # Los Angeles has its own, at its court's hour on Pacific time.
+        los_angeles = User.objects.get(username="oficial.losangeles")
+        [hearing] = selectors.appearances_this_week(los_angeles).filter(kind="hearing")
+        assert hearing.bond.consulate.code == "LAX"
+        assert hearing.scheduled_for.astimezone(zoneinfo.ZoneInfo("America/Los_Angeles")) \
+            .time() == dt.time(9, 0)
         # The cancelled bond's refund is overdue; the breached one owes its interest and
         # its appeal is filed.
         rows = refunds.refunds_owed(partner)
