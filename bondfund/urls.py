@@ -11,5 +11,6 @@ urlpatterns = [
     path("programs/<int:pk>/budget/<slug:kind>/", views.program_budget, name="program_budget"),
     path("programs/<int:pk>/people/", views.program_people_cap, name="program_people_cap"),
     path("approvals/sign/", views.approval_sign_many, name="approval_sign_many"),
+    path("approvals/<int:pk>/sign/", views.approval_sign_one, name="approval_sign_one"),
     *urls_documents.urlpatterns,
 ]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +18,10 @@ from casework.bulk import cases_sign_many, with_signatures
 from casework.forms_headcount import PeopleCapForm, SignManyForm
 from casework.headcount import people_left, program_people_visible
 from casework.money import money_shortfall
+from casework.queue_sign import queue_sign_one
 from casework.sentences import budget_sentence, case_sentence
 from core.models import Role
+from core.paging import keyset_page
 from core.tenancy import Scope
 from core.timezones import fund_today
 from core.uploads import private_file_response
@@ -45,7 +46,7 @@ def request_list(request):
     if is_officer and import_job.isdigit():
         requests = requests.filter(pk__in=services_bulk.drafts_of_import(
             actor=request.user, import_job_id=int(import_job)).values("pk"))
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(requests, request.GET, per_page=PAGE_SIZE)
     return render(request, "bondfund/request_list.html", {
         "page": page, "state": state, "states": State.choices, "is_officer": is_officer,
         "import_job": import_job if import_job.isdigit() else "",
@@ -223,6 +224,16 @@ def _bond_sign(*, actor, case_id, comment):
 
 @login_required
 @require_POST
+def approval_sign_one(request, pk):
+    """Sign one request from its row of the queue (confirmed first)."""
+    Scope.of(request.user).require(Role.FINANCE_APPROVER)
+    bond = get_object_or_404(selectors.bond_requests_visible_to(request.user), pk=pk)
+    return queue_sign_one(request, kind=BOND, case=bond, sign=_bond_sign,
+                          queue_url="bondfund:approval_queue", columns=13)
+
+
+@login_required
+@require_POST
 def approval_sign_many(request):
     """Sign the requests ticked on the queue, each as its own approval; say how each went."""
     Scope.of(request.user).require(Role.FINANCE_APPROVER)
@@ -246,8 +257,10 @@ def approval_sign_many(request):
 
 @login_required
 def refunds_due(request):
-    page = Paginator(selectors.refunds_due_visible_to(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    # A bond reaches refund_due by its cancellation, which sets cancelled_on.
+    page = keyset_page(selectors.refunds_due_visible_to(request.user)
+                       .filter(cancelled_on__isnull=False), request.GET, per_page=PAGE_SIZE,
+                       not_null=("cancelled_on",))
     return render(request, "bondfund/refunds_due.html", {
         "rows": selectors.with_days_due(page.object_list), "page": page,
         "overdue_days": selectors.OVERDUE_REFUND_DAYS,

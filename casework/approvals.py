@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.kinds import CaseKind
 from casework.money import maximum_check, money_hold, money_release
-from casework.people import approvers_of, officers_of, partner_staff_of
+from casework.people import approvers_of, officers_and_partner_staff_of
 from casework.steps import case_audit, case_notify, case_transition
 from core.approvals import approvals_required
 
@@ -64,7 +64,7 @@ def case_sign(kind: CaseKind, case, *, actor, comment="") -> bool:
         return False
     case_transition(kind, case, "approve", actor=actor, comment=comment,
                     changes={"approvals": [count - 1, count], "needed": needed},
-                    notify_users=officers_of(case) + partner_staff_of(kind.partner_of(case)),
+                    notify_users=officers_and_partner_staff_of(case, kind.partner_of(case)),
                     reservation_key=case.reservation_key)
     return True
 

@@ -4,6 +4,7 @@ when and why. Events are written on the beneficiary's record (a contact's carry 
 name) so the person's page shows them all."""
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -35,9 +36,9 @@ def consent_guard(*, person, consent: bool, comment: str) -> None:
 
 
 def opted_out_sentence(person) -> str:
-    day = opted_out_day(person)
+    day = date_format(opted_out_day(person), "SHORT_DATE_FORMAT")
     return _("This person asked not to receive messages (%(date)s). Record that they asked "
-             "again before sending them messages.") % {"date": day.isoformat()}
+             "again before sending them messages.") % {"date": day}
 
 
 def opted_out_day(person):
@@ -72,7 +73,7 @@ def messaging_words(person) -> str:
     """How this person may be messaged, as a sentence for their page."""
     if person.messages_opted_out_at:
         return _("This person asked not to receive messages (%(date)s).") % {
-            "date": opted_out_day(person).isoformat()}
+            "date": date_format(opted_out_day(person), "SHORT_DATE_FORMAT")}
     if not person.message_consent:
         return _("Has not agreed to receive messages.")
     if not person.message_channel:

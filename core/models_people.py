@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BeneficiaryMerge(models.Model):
@@ -78,7 +79,7 @@ class DuplicateReview(models.Model):
 
 class Whereabouts(models.TextChoices):
     HELD = "held", _("Held in detention")
-    RELEASED = "released", _("Released")
+    RELEASED = "released", pgettext_lazy("whereabouts", "Released")
     RETURNED = "returned", _("Returned to Mexico")
 
 

@@ -31,8 +31,12 @@ def _question_field(question):
 
 
 class ProgramChoiceForm(forms.Form):
-    program = forms.ModelChoiceField(
-        label=_("Program"), queryset=GrantProgram.objects.filter(is_active=True))
+    program = forms.ModelChoiceField(label=_("Program"), queryset=GrantProgram.objects.none())
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = GrantProgram.objects.filter(
+            pk__in=[p.pk for p in programs]).order_by("name")
 
 
 class ApplicationForm(forms.Form):

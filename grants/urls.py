@@ -12,5 +12,6 @@ urlpatterns = [
          name="program_partner_cap"),
     path("programs/<int:pk>/people/", views.program_people_cap, name="program_people_cap"),
     path("approvals/sign/", views.approval_sign_many, name="approval_sign_many"),
+    path("approvals/<int:pk>/sign/", views.approval_sign_one, name="approval_sign_one"),
     *urls_documents.urlpatterns,
 ]

@@ -12,10 +12,12 @@ from casework.bulk import cases_sign_many, with_signatures
 from casework.forms_headcount import PeopleCapForm, SignManyForm
 from casework.headcount import people_left, program_people_visible
 from casework.money import money_shortfall
+from casework.queue_sign import queue_sign_one
 from casework.sentences import budget_sentence, case_sentence
 from core.models import Beneficiary, Role
 from core.paging import keyset_page
 from core.tenancy import Scope
+from core.timezones import fund_today
 from core.uploads import private_file_response
 from grants import forms, selectors, services, services_programs
 from grants.actions import ACTIONS
@@ -79,6 +81,21 @@ def application_detail(request, pk, bound=None):
                   status=400 if bound else 200)
 
 
+def _program_for_new_application(request, consulate_id):
+    """(program, picker): the program chosen, or the only one open to the consulate; else
+    no program and the picker, so the officer chooses (never one picked among several)."""
+    today = fund_today()
+    open_programs = [p for p in GrantProgram.objects.filter(
+        allocations__consulate_id=consulate_id).distinct() if p.is_open_on(today)]
+    chosen = "program" in request.GET
+    picker = forms.ProgramChoiceForm(request.GET if chosen else None, programs=open_programs)
+    if chosen and picker.is_valid():
+        return picker.cleaned_data["program"], picker
+    if not chosen and len(open_programs) == 1:
+        return open_programs[0], picker
+    return None, picker
+
+
 @login_required
 def application_create(request):
     if not Scope.of(request.user).has_role(Role.CONSULATE_OFFICER):
@@ -91,11 +108,10 @@ def application_create(request):
                                  "grant” on their page."))
         return redirect("core:beneficiary_list")
     beneficiary = get_object_or_404(beneficiaries, pk=request.GET.get("beneficiary"))
-    picker = forms.ProgramChoiceForm(request.GET if "program" in request.GET else None)
-    if not picker.is_valid():
+    program, picker = _program_for_new_application(request, beneficiary.consulate_id)
+    if program is None:
         return render(request, "grants/application_form.html", {
             "beneficiary": beneficiary, "picker": picker})
-    program = picker.cleaned_data["program"]
     form = forms.ApplicationForm(request.POST or None, program=program, beneficiary=beneficiary)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,6 +208,17 @@ def approval_queue(request):
 def _grant_sign(*, actor, case_id, comment):
     return services.grant_application_approve(actor=actor, application_id=case_id,
                                               comment=comment)
+
+
+@login_required
+@require_POST
+def approval_sign_one(request, pk):
+    """Sign one application from its row of the queue (confirmed first)."""
+    Scope.of(request.user).require(Role.FINANCE_APPROVER)
+    application = get_object_or_404(
+        selectors.grant_applications_visible_to(request.user), pk=pk)
+    return queue_sign_one(request, kind=GRANT, case=application, sign=_grant_sign,
+                          queue_url="grants:approval_queue", columns=10)
 
 
 @login_required

@@ -90,7 +90,7 @@ def _tell_check_failed(run):
 
     for user in users_holding(*CHECK_READERS):
         message_to_user(user=user, template="monitoring_check_failed",
-                        context={"check": run.name, "day": run.day.isoformat(),
+                        context={"check": run.name, "day": run.day,
                                  "url": reverse("monitoring:overview")},
                         dedupe_key=f"monitoring:check:{run.pk}:user:{user.pk}")
 
@@ -150,8 +150,8 @@ def _tell_alert(alert):
                                  partner_id=alert.partner_id):
         message_to_user(user=user, template="monitoring_alert",
                         context={"kind": alert.kind, "reference": alert.reference,
-                                 "since": alert.since.isoformat(),
-                                 "due_on": alert.due_on.isoformat(), "round": alert.round,
+                                 "since": alert.since,
+                                 "due_on": alert.due_on, "round": alert.round,
                                  "url": reverse("monitoring:overview")},
                         dedupe_key=f"monitoring:alert:{alert.pk}:user:{user.pk}")
 

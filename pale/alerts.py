@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role, User
@@ -45,8 +46,9 @@ def referral_sent(referral):
           _("New referral %(number)s") % {"number": referral.number},
           _("The consulate referred a person to your organization. Please accept or decline "
             "the referral %(number)s before %(due)s.")
-          % {"number": referral.number, "due": referral.respond_by.astimezone(zone(referral))
-             .strftime("%Y-%m-%d %H:%M")}, _referral_path(referral))
+          % {"number": referral.number, "due": date_format(
+              referral.respond_by.astimezone(zone(referral)), "SHORT_DATETIME_FORMAT")},
+          _referral_path(referral))
 
 
 def referral_answered(referral):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from djmoney.models.fields import MoneyField
 
@@ -240,7 +241,7 @@ class Milestone(models.Model):
 class InvoiceState(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for approval")
     APPROVED = "approved", _("Approved, waiting for payment")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("invoice", "Paid")
     REJECTED = "rejected", _("Rejected")
 
 

@@ -166,7 +166,7 @@ def test_an_opted_out_person_is_shown_so_and_only_an_explicit_confirmation_clear
     sign_in(client, world.officer_a)
     detail = reverse("core:beneficiary_detail", args=[world.ben_a.pk])
     # 05:30 UTC on 3 March is still 2 March in Chicago.
-    assert ("This person asked not to receive messages (2026-03-02)."
+    assert ("This person asked not to receive messages (03/02/2026)."
             in client.get(detail).content.decode())
 
     url = reverse("core:messages_resume", args=[world.ben_a.pk])

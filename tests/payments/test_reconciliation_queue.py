@@ -60,7 +60,7 @@ def test_run_now_with_a_broker_is_queued_as_the_person_who_asked(
     assert outcome == {"ok": False, "run": run.pk, "differences": 1}
     assert run.ran_by == world.admin
     page = client.get(URL).content.decode()
-    assert "2026-03-01 – 2026-03-01" in page and stranger["id"] in page
+    assert "03/01/2026 – 03/01/2026" in page and stranger["id"] in page
 
 
 def test_when_stripe_cannot_be_read_the_page_says_so_and_keeps_no_run(
