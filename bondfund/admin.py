@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from import_export.admin import ExportMixin
 
 from bondfund.models import (
@@ -20,6 +21,7 @@ from casework.admin import (
     QuestionInline,
     ReadOnlyAdmin,
 )
+from core.audit import audit_record
 
 
 @admin.register(BondProgram)
@@ -40,6 +42,18 @@ class BudgetAllocationAdmin(ReadOnlyAdmin):
 
 @admin.register(TreasuryRate)
 class TreasuryRateAdmin(admin.ModelAdmin):
+    """Finance enters each quarter's published rate here; every save is audited and a rate
+    already used for interest is corrected by a new one, never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(actor=request.user, action="bondfund.treasury_rate.save", obj=obj,
+                         changes={f: str(form.cleaned_data.get(f)) for f in form.changed_data})
+
     list_display = ("effective_on", "rate_percent")
     date_hierarchy = "effective_on"
     search_fields = ("effective_on",)

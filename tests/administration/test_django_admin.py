@@ -66,3 +66,17 @@ def test_only_the_named_models_stay_editable(rf, db):
                 or model_admin.has_delete_permission(request)}
     assert editable <= EDITABLE_IN_ADMIN
     assert "bondfund.treasuryrate" in editable
+
+
+def test_a_treasury_rate_entered_in_the_admin_is_audited_and_never_deleted(root, world):
+    from bondfund.models import TreasuryRate
+
+    response = root.post(reverse("admin:bondfund_treasuryrate_add"),
+                         {"effective_on": "2026-10-01", "rate_percent": "3.9500"})
+    assert response.status_code == 302
+    rate = TreasuryRate.objects.get(effective_on="2026-10-01")
+    event = AuditEvent.objects.get(action="bondfund.treasury_rate.save", object_id=str(rate.pk))
+    assert event.actor.username == "root" and event.changes["rate_percent"] == "3.9500"
+    _refused(root, reverse("admin:bondfund_treasuryrate_delete", args=[rate.pk]),
+             {"post": "yes"})
+    assert TreasuryRate.objects.filter(pk=rate.pk).exists()
