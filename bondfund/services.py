@@ -42,6 +42,7 @@ from casework.steps import (
     require_comment,
     require_state,
 )
+from core.effective import took_effect_on
 from core.models import PartnerOrganization, User
 from core.money import to_minor
 from core.timezones import fund_today, local_today
@@ -184,9 +185,10 @@ def bond_request_confirm_posting(*, actor: User, request_id: int, posted_on, rec
         case_transition(BOND, bond, "confirm_posting", actor=actor, comment=comment,
                         changes={"posted_on": posted_on},
                         notify_users=_people(bond, "officers", "approvers"), posted_on=posted_on)
-        funds.bond_posted(key=_key(bond, "posted"), reservation_key=bond.reservation_key,
-                          amount=to_minor(bond.disbursed_amount), actor_id=actor.pk,
-                          reference=bond.reference)
+        with took_effect_on(bond.consulate, posted_on):
+            funds.bond_posted(key=_key(bond, "posted"), reservation_key=bond.reservation_key,
+                              amount=to_minor(bond.disbursed_amount), actor_id=actor.pk,
+                              reference=bond.reference)
         document_attach(BOND, bond, actor=actor, kind=DocumentKind.I305, checked=receipt)
         return bond
 
@@ -219,9 +221,10 @@ def bond_request_cancel(*, actor: User, request_id: int, cancelled_on, document=
                         changes={"cancelled_on": cancelled_on},
                         notify_users=_people(bond, "obligor", "approvers"),
                         cancelled_on=cancelled_on)
-        funds.bond_cancelled(key=_key(bond, "cancel"), reservation_key=bond.reservation_key,
-                             amount=to_minor(bond.disbursed_amount), actor_id=actor.pk,
-                             reference=bond.reference)
+        with took_effect_on(bond.consulate, cancelled_on):
+            funds.bond_cancelled(key=_key(bond, "cancel"), reservation_key=bond.reservation_key,
+                                 amount=to_minor(bond.disbursed_amount), actor_id=actor.pk,
+                                 reference=bond.reference)
         if document is not None:
             document_attach(BOND, bond, actor=actor, kind=DocumentKind.I391, checked=document)
         return bond
@@ -248,9 +251,10 @@ def bond_request_breach(*, actor: User, request_id: int, breached_on, document=N
                         notify_users=_people(bond, "obligor", "approvers"),
                         breached_on=breached_on)
         if interest:
-            funds.bond_interest(key=_key(bond, "interest"), amount=interest,
-                                reservation_key=bond.reservation_key, actor_id=actor.pk,
-                                reference=bond.reference)
+            with took_effect_on(bond.consulate, breached_on):
+                funds.bond_interest(key=_key(bond, "interest"), amount=interest,
+                                    reservation_key=bond.reservation_key, actor_id=actor.pk,
+                                    reference=bond.reference)
         if document is not None:
             document_attach(BOND, bond, actor=actor, kind=DocumentKind.I323, checked=document)
         return bond
@@ -322,11 +326,12 @@ def bond_request_record_refund(*, actor: User, request_id: int, principal, inter
         ref = {"reservation_key": bond.reservation_key, "actor_id": actor.pk,
                "reference": bond.reference}
         interest_minor = to_minor(interest)
-        if max(owed, interest_minor):
-            funds.bond_interest(key=_key(bond, "interest"), amount=max(owed, interest_minor),
-                                **ref)
-        funds.refund_returned(key=_key(bond, "refund"), principal=to_minor(principal),
-                              interest=interest_minor, **ref)
+        with took_effect_on(bond.consulate, refunded_on):
+            if max(owed, interest_minor):
+                funds.bond_interest(key=_key(bond, "interest"),
+                                    amount=max(owed, interest_minor), **ref)
+            funds.refund_returned(key=_key(bond, "refund"), principal=to_minor(principal),
+                                  interest=interest_minor, **ref)
         return bond
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.effective import took_effect_on
 from core.models import Membership, PartnerOrganization, Role
 from core.money import from_minor
 from core.notify import notify
@@ -375,7 +376,8 @@ def disbursement_record_manual(*, disbursement_id, actor, method, reference, sen
         _audit(actor, "payments.disbursement.paid", d,
                {"status": [Status.REQUESTED, Status.PAID], "method": method,
                 "reference": d.manual_reference, "date": sent_on}, comment=comment)
-        disbursement_paid.send(sender=Disbursement, disbursement=d)
+        with took_effect_on(d.consulate, sent_on):  # the money left on that day
+            disbursement_paid.send(sender=Disbursement, disbursement=d)
     return d
 
 
