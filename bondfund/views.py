@@ -229,7 +229,7 @@ def approval_sign_one(request, pk):
     Scope.of(request.user).require(Role.FINANCE_APPROVER)
     bond = get_object_or_404(selectors.bond_requests_visible_to(request.user), pk=pk)
     return queue_sign_one(request, kind=BOND, case=bond, sign=_bond_sign,
-                          queue_url="bondfund:approval_queue", columns=13)
+                          queue_url="bondfund:approval_queue", columns=10)
 
 
 @login_required

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.charts import stacked_chart
 from core.dashboard import Panel, register
@@ -20,7 +21,7 @@ FIGURES = ("allocated", "reserved", "disbursed", "available")
 
 
 def _series():
-    return (_("Reserved"), _("Disbursed"), _("Available"))
+    return (_("Reserved"), pgettext_lazy("figure", "Disbursed"), _("Available"))
 
 
 def program_money(user) -> list[dict]:

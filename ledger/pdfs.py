@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.documents import document_issue
 from core.models import IssuedDocument
@@ -17,7 +17,7 @@ from ledger.statement import currency_blocks, owners_name
 FIGURE_LABELS = {
     "allocated": gettext_lazy("Allocated"),
     "reserved": gettext_lazy("Reserved (pending)"),
-    "disbursed": gettext_lazy("Disbursed"),
+    "disbursed": pgettext_lazy("figure", "Disbursed"),
     "bonds_outstanding": gettext_lazy("Bonds outstanding"),
     "refunds_due": gettext_lazy("Refunds due"),
     "refunds_received_principal": gettext_lazy("Refunds received (principal)"),

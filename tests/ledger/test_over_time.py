@@ -19,7 +19,7 @@ def _paid_bond(world):
     program = make_program(world)
     bond = make_request(world, program, amount=6_000)
     services.bond_request_approve(actor=world.approver_a, request_id=bond.pk)
-    pay(world, bond)
+    pay(world, bond, sent_on=datetime.date(2026, 12, 1))  # the payment's own month counts
     return program
 
 
